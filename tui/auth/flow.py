@@ -1,0 +1,198 @@
+"""One sign-in attempt: oauth2client's flow from authorize URL to credentials, with clear errors."""
+
+from __future__ import annotations
+
+import http.client
+import secrets
+import socket
+import ssl
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import httplib2
+from oauth2client import client, clientsecrets
+
+from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
+from tui.auth.redirect import ExpectedRedirect, issuer_of
+
+EXCHANGE_TIMEOUT_SECONDS = 30.0
+STATE_BYTES = 32  # 256 bits, well over the 128 the flow needs
+
+# Error codes a token endpoint may send; oauth2client glues code and description together.
+TOKEN_ERROR_CODES = (
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "redirect_uri_mismatch",
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+)
+
+
+class ExchangeError(Exception):
+    """The code could not be exchanged for credentials."""
+
+    def __init__(self, message: str, hint: str, *, retryable: bool) -> None:
+        self.message = message
+        self.hint = hint
+        self.retryable = retryable
+        super().__init__(f"{message} {hint}")
+
+
+def split_flow_error(text: str) -> tuple[str, str]:
+    """Split oauth2client's "invalid_grantBad Request" into ("invalid_grant", "Bad Request")."""
+    for code in sorted(TOKEN_ERROR_CODES, key=len, reverse=True):
+        if text.startswith(code):
+            return code, text[len(code) :].strip()
+    return "", text.strip()
+
+
+@dataclass
+class SignInAttempt:
+    """A fresh state, PKCE verifier and authorize URL; the first code presented claims it."""
+
+    flow: client.OAuth2WebServerFlow
+    state: str
+    authorize_url: str
+    expected: ExpectedRedirect
+    _claim_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _claimed: bool = False
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.expected.redirect_uri
+
+    def claim(self) -> bool:
+        """True for the first caller only: the callback or the paste, whichever comes first."""
+        with self._claim_lock:
+            if self._claimed:
+                return False
+            self._claimed = True
+            return True
+
+    def release(self) -> None:
+        """Let the same attempt be tried again (after an exchange that never reached Google)."""
+        with self._claim_lock:
+            self._claimed = False
+
+
+def start_attempt(
+    client_secrets: ClientSecrets,
+    scopes: Sequence[str],
+    redirect_uri: str,
+    *,
+    state: str | None = None,
+    code_verifier: bytes | None = None,
+) -> SignInAttempt:
+    """Build the flow with PKCE S256 and offline access, and its authorize URL."""
+    state = state or secrets.token_urlsafe(STATE_BYTES)
+    try:
+        flow = client.flow_from_clientsecrets(
+            str(client_secrets.path),
+            scope=list(scopes),
+            # oauth2client ignores the file's redirect_uris; passing it here (not to step 1) keeps
+            # step 2's redirect_uri identical to step 1's.
+            redirect_uri=redirect_uri,
+            pkce=True,
+            code_verifier=code_verifier,
+            prompt="consent",
+        )
+    except (clientsecrets.InvalidClientSecretsError, ValueError, TypeError, AttributeError) as exc:
+        raise ClientSecretsError(client_secrets.path, f"could not be loaded again ({exc}).") from None
+    flow.revoke_uri = client_secrets.revoke_uri
+    authorize_url = flow.step1_get_authorize_url(state=state)
+    return SignInAttempt(
+        flow=flow,
+        state=state,
+        authorize_url=authorize_url,
+        expected=ExpectedRedirect(redirect_uri, state, issuer_of(client_secrets.auth_uri)),
+    )
+
+
+def _exchange_error_for(exc: BaseException) -> ExchangeError:
+    if isinstance(exc, client.FlowExchangeError):
+        code, description = split_flow_error(str(exc))
+        detail = f" Google said: {code}" + (f" ({description})" if description else "") + "."
+        if code == "invalid_grant":
+            return ExchangeError(
+                "The code was refused: it has expired (codes last 10 minutes) or was already used."
+                + detail,
+                "Start again: press ctrl+r for a new link.",
+                retryable=False,
+            )
+        if code == "invalid_client":
+            return ExchangeError(
+                "The client secrets are wrong: Google does not know this client id and secret."
+                + detail,
+                "Download the client's JSON again from Google Cloud console (Credentials).",
+                retryable=False,
+            )
+        if code == "redirect_uri_mismatch":
+            return ExchangeError(
+                "The redirect URI is not registered for this client." + detail,
+                "Use a 'Desktop app' client, or register the --redirect-uri in Google Cloud console.",
+                retryable=False,
+            )
+        if code in ("server_error", "temporarily_unavailable") or description.startswith(
+            "Invalid response: 5"
+        ):
+            return ExchangeError(
+                "Google's token service had an error." + detail,
+                "Wait a moment, then press Enter to try the same code again.",
+                retryable=True,
+            )
+        return ExchangeError(
+            "The token request failed." + detail,
+            "Press ctrl+r for a new link and sign in again.",
+            retryable=False,
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return ExchangeError(
+            "The token service refused the connection.",
+            "Check your network (or proxy), then press Enter to try again.",
+            retryable=True,
+        )
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return ExchangeError(
+            "The token service did not answer in time.",
+            "Check your network, then press Enter to try again.",
+            retryable=True,
+        )
+    if isinstance(exc, ssl.SSLError):
+        return ExchangeError(
+            f"A secure connection to the token service failed ({exc.__class__.__name__}).",
+            "Check the system clock and any proxy that intercepts TLS, then press Enter.",
+            retryable=True,
+        )
+    if isinstance(exc, httplib2.ServerNotFoundError):
+        return ExchangeError(
+            "The token service's address could not be looked up (DNS).",
+            "Check your network connection, then press Enter to try again.",
+            retryable=True,
+        )
+    return ExchangeError(
+        f"The connection to the token service failed ({exc.__class__.__name__}).",
+        "Check your network, then press Enter to try again.",
+        retryable=True,
+    )
+
+
+def exchange_code(
+    attempt: SignInAttempt, code: str, *, timeout: float = EXCHANGE_TIMEOUT_SECONDS
+) -> client.OAuth2Credentials:
+    """Run step 2 with a timeout (oauth2client's default HTTP object has none)."""
+    try:
+        return attempt.flow.step2_exchange(code, http=httplib2.Http(timeout=timeout))
+    except (
+        client.FlowExchangeError,
+        OSError,
+        http.client.HTTPException,
+        httplib2.HttpLib2Error,
+        ValueError,
+    ) as exc:
+        raise _exchange_error_for(exc) from None

@@ -1,0 +1,145 @@
+"""The loopback listener: catches the browser's redirect on 127.0.0.1 (RFC 8252 §7.3)."""
+
+from __future__ import annotations
+
+import errno
+import html
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_query
+
+REQUEST_TIMEOUT_SECONDS = 10
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>gcal-tui</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em}}</style>
+</head><body><h1>{title}</h1><p>{body}</p></body></html>
+"""
+
+
+@dataclass(frozen=True)
+class CallbackResult:
+    """What the browser brought: a code, or the reason there is none."""
+
+    code: str | None = None
+    error: RedirectError | None = None
+
+
+class ListenerError(Exception):
+    """The listener could not start (a busy port, most often)."""
+
+
+class LoopbackListener:
+    """Serves GET on the redirect path; the first genuine redirect is handed to `on_result`."""
+
+    def __init__(
+        self,
+        host_port: tuple[str, int],
+        path: str,
+        on_result: Callable[[CallbackResult], None],
+    ) -> None:
+        self._path = path or "/"
+        self._on_result = on_result
+        self._expected: ExpectedRedirect | None = None
+        self._done = threading.Event()
+        try:
+            self._server = ThreadingHTTPServer(("127.0.0.1", host_port[1]), self._handler_class())
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ListenerError(
+                    f"Port {host_port[1]} on 127.0.0.1 is already in use, so the browser's "
+                    "redirect cannot reach gcal-tui. Paste the redirected URL instead, or pass "
+                    "another --redirect-uri port."
+                ) from None
+            raise ListenerError(f"Cannot listen on 127.0.0.1:{host_port[1]}: {exc.strerror}.") from None
+        self._server.daemon_threads = True
+        self._allowed_hosts = {
+            f"127.0.0.1:{self.port}",
+            f"localhost:{self.port}",
+        }
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="loopback-listener", daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def start(self, expected: ExpectedRedirect) -> None:
+        self._expected = expected
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop serving and free the port; safe to call more than once, from any thread."""
+        if self._done.is_set():
+            return
+        self._done.set()
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+
+    def _handle(self, host: str, target: str) -> tuple[int, str, str]:
+        """(status, title, body) for one request; hands a code or refusal to the app."""
+        if host not in self._allowed_hosts:
+            return 400, "Wrong host", "This listener only answers requests addressed to itself."
+        parts = urlsplit(target)
+        if parts.path != self._path:
+            return 404, "Not found", "gcal-tui is waiting for the sign-in redirect elsewhere."
+        expected = self._expected
+        if expected is None or self._done.is_set():
+            return 410, "Already done", "This sign-in has finished. Return to the terminal."
+        try:
+            code = code_from_query(parts.query, expected)
+        except RedirectError as error:
+            if not error.ends_attempt:
+                return 400, "Not this sign-in", f"{error.message} Return to the terminal."
+            self._finish(CallbackResult(error=error))
+            return 200, "Sign-in cancelled", f"{error.message} Return to the terminal."
+        self._finish(CallbackResult(code=code))
+        return 200, "Signed in", "gcal-tui has the code. You can close this tab."
+
+    def _finish(self, result: CallbackResult) -> None:
+        self._expected = None
+        self._on_result(result)
+        threading.Thread(target=self.close, daemon=True).start()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            timeout = REQUEST_TIMEOUT_SECONDS
+            server_version = "gcal-tui"
+            sys_version = ""
+
+            def do_GET(self) -> None:
+                status, title, body = listener._handle(self.headers.get("Host", ""), self.path)
+                self._reply(status, title, body)
+
+            def _not_allowed(self) -> None:
+                self._reply(405, "Method not allowed", "Only GET is answered here.", allow=True)
+
+            do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _not_allowed
+
+            def _reply(self, status: int, title: str, body: str, *, allow: bool = False) -> None:
+                page = _PAGE.format(title=html.escape(title), body=html.escape(body)).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Referrer-Policy", "no-referrer")
+                self.send_header("X-Content-Type-Options", "nosniff")
+                self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+                if allow:
+                    self.send_header("Allow", "GET")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(page)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """The request line holds the code: never log it."""
+
+        return Handler

@@ -1,0 +1,58 @@
+"""What a browser does at the sandbox's consent page: load it, press Allow or Deny, follow on."""
+
+from __future__ import annotations
+
+import http.client
+import re
+from dataclasses import dataclass
+from html import unescape
+from urllib.parse import urlencode, urlsplit
+
+
+class ConsentError(Exception):
+    """The consent page did not offer a choice (the authorize URL was refused)."""
+
+
+@dataclass(frozen=True)
+class PageResponse:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+def fetch(method: str, url: str, body: str | None = None) -> PageResponse:
+    """One request, redirects not followed (a browser shows us where it would go next)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+    try:
+        connection.request(method, target or "/", body=body, headers=headers)
+        response = connection.getresponse()
+        return PageResponse(
+            response.status,
+            {name.lower(): value for name, value in response.getheaders()},
+            response.read().decode("utf-8", "replace"),
+        )
+    finally:
+        connection.close()
+
+
+def consent(authorize_url: str, *, allow: bool = True) -> str:
+    """Load the consent page, choose, and return where the browser is redirected."""
+    page = fetch("GET", authorize_url)
+    found = re.search(r"name='request' value='([^']*)'", page.body)
+    if page.status != 200 or found is None:
+        raise ConsentError(f"consent page answered {page.status}: {page.body[:200]}")
+    parts = urlsplit(authorize_url)
+    approve_url = f"{parts.scheme}://{parts.netloc}/o/oauth2/approve"
+    form = urlencode({"request": unescape(found.group(1)), "decision": "allow" if allow else "deny"})
+    answer = fetch("POST", approve_url, form)
+    if answer.status != 302:
+        raise ConsentError(f"approval answered {answer.status}: {answer.body[:200]}")
+    return answer.headers["location"]
+
+
+def follow_redirect(location: str) -> PageResponse:
+    """Load the redirect target, as the browser does after consent (it hits the loopback listener)."""
+    return fetch("GET", location)

@@ -1,0 +1,78 @@
+"""Credentials on disk, in oauth2client's JSON format, written so a crash never leaves half a file.
+
+The file is what `oauth2client.file.Storage(path).get()` reads, so a person's own scripts can use it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from oauth2client import client
+
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
+_EXPECTED_CLASS = ("oauth2client.client", "OAuth2Credentials")
+
+
+class CredentialsFileError(Exception):
+    """The credentials file cannot be read or written; the message says which and why."""
+
+
+def save_credentials(path: Path, credentials: client.OAuth2Credentials) -> None:
+    """Write atomically: a temp file beside the target, fsync, os.replace, then fsync the folder."""
+    if path.is_symlink():
+        raise CredentialsFileError(
+            f"{path} is a symbolic link; gcal-tui will not write credentials through it. "
+            "Remove the link or pass another --credentials path."
+        )
+    try:
+        path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+        descriptor, temp_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise CredentialsFileError(f"Cannot write credentials to {path}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
+            os.fchmod(temp_file.fileno(), FILE_MODE)
+            temp_file.write(credentials.to_json())
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.replace(temp_name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise CredentialsFileError(f"Cannot write credentials to {path}: {exc.strerror}.") from None
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def load_credentials(path: Path) -> client.OAuth2Credentials | None:
+    """The stored credentials, None when there is no file, CredentialsFileError when unusable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CredentialsFileError(f"Cannot read credentials from {path}: {exc}.") from None
+    try:
+        data = json.loads(text)
+        # new_from_json imports whatever module the file names: only let it name ours.
+        if (data.get("_module"), data.get("_class")) != _EXPECTED_CLASS:
+            raise ValueError("not OAuth2Credentials")
+        credentials = client.OAuth2Credentials.from_json(text)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CredentialsFileError(f"{path} is not a credentials file gcal-tui wrote ({exc}).") from None
+    return credentials
