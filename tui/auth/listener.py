@@ -38,7 +38,7 @@ class LoopbackListener:
 
     def __init__(
         self,
-        host_port: tuple[str, int],
+        port: int,
         path: str,
         on_result: Callable[[CallbackResult], None],
     ) -> None:
@@ -47,15 +47,15 @@ class LoopbackListener:
         self._expected: ExpectedRedirect | None = None
         self._done = threading.Event()
         try:
-            self._server = ThreadingHTTPServer(("127.0.0.1", host_port[1]), self._handler_class())
+            self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ListenerError(
-                    f"Port {host_port[1]} on 127.0.0.1 is already in use, so the browser's "
+                    f"Port {port} on 127.0.0.1 is already in use, so the browser's "
                     "redirect cannot reach gcal-tui. Paste the redirected URL instead, or pass "
                     "another --redirect-uri port."
                 ) from None
-            raise ListenerError(f"Cannot listen on 127.0.0.1:{host_port[1]}: {exc.strerror}.") from None
+            raise ListenerError(f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}.") from None
         self._server.daemon_threads = True
         self._allowed_hosts = {
             f"127.0.0.1:{self.port}",

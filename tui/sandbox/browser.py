@@ -56,3 +56,23 @@ def consent(authorize_url: str, *, allow: bool = True) -> str:
 def follow_redirect(location: str) -> PageResponse:
     """Load the redirect target, as the browser does after consent (it hits the loopback listener)."""
     return fetch("GET", location)
+
+
+def main() -> None:
+    """`python -m tui.sandbox.browser URL [--deny] [--follow]`: be the browser at the consent page."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tui.sandbox.browser")
+    parser.add_argument("authorize_url")
+    parser.add_argument("--deny", action="store_true")
+    parser.add_argument("--follow", action="store_true", help="load the redirect (reaches the listener)")
+    args = parser.parse_args()
+    location = consent(args.authorize_url, allow=not args.deny)
+    print(location)
+    if args.follow:
+        page = follow_redirect(location)
+        print(page.status, page.body)
+
+
+if __name__ == "__main__":
+    main()

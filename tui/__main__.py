@@ -1,0 +1,94 @@
+"""The command line: `gcal-tui` or `python -m tui`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.config import (
+    CLIENT_SECRETS_ENV,
+    CREDENTIALS_NAME,
+    GOOGLE_API_ROOT,
+    READONLY_SCOPE,
+    config_from_environment,
+    user_config_dir,
+    user_data_dir,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gcal-tui",
+        description="Sign in to Google and browse your Google Calendar in the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--client-secrets",
+        metavar="PATH",
+        help=f"OAuth client JSON from Google Cloud console (default: ${CLIENT_SECRETS_ENV}, "
+        f"./client_secrets.json, then {user_config_dir() / 'client_secrets.json'})",
+    )
+    parser.add_argument(
+        "--credentials",
+        metavar="PATH",
+        help=f"where to store credentials (default: {user_data_dir() / CREDENTIALS_NAME})",
+    )
+    parser.add_argument(
+        "--scope",
+        action="append",
+        dest="scopes",
+        metavar="SCOPE",
+        help=f"OAuth scope to request; repeatable (default: {READONLY_SCOPE})",
+    )
+    parser.add_argument(
+        "--redirect-uri",
+        metavar="URI",
+        help="redirect URI (default for a Desktop client: http://127.0.0.1:<free port>/oauth2callback)",
+    )
+    parser.add_argument(
+        "--no-listen",
+        action="store_true",
+        help="do not listen for the browser's redirect; paste the code or URL instead",
+    )
+    parser.add_argument(
+        "--api-endpoint",
+        metavar="ROOT",
+        default=GOOGLE_API_ROOT,
+        help=f"API root; calendar/v3/ is appended (default: {GOOGLE_API_ROOT})",
+    )
+    parser.add_argument(
+        "--reauth", action="store_true", help="sign in again even if credentials are stored"
+    )
+    parser.add_argument("--calendar", default="primary", metavar="ID", help="calendar to show")
+    parser.add_argument(
+        "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.days < 1:
+        print("gcal-tui: --days must be 1 or more", file=sys.stderr)
+        return 2
+    config = config_from_environment(
+        client_secrets=args.client_secrets,
+        credentials=args.credentials,
+        scopes=tuple(args.scopes or (READONLY_SCOPE,)),
+        redirect_uri=args.redirect_uri,
+        listen=not args.no_listen,
+        api_endpoint=args.api_endpoint,
+        reauth=args.reauth,
+        calendar_id=args.calendar,
+        days=args.days,
+    )
+    from tui.app import make_app
+
+    make_app(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

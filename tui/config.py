@@ -1,0 +1,93 @@
+"""Where files live and what the command line chose; no Textual here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "gcal-tui"
+CLIENT_SECRETS_NAME = "client_secrets.json"
+CREDENTIALS_NAME = "credentials.json"
+CLIENT_SECRETS_ENV = "GCAL_TUI_CLIENT_SECRETS"
+READONLY_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
+GOOGLE_API_ROOT = "https://www.googleapis.com/"
+
+
+def user_config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def client_secrets_candidates(
+    explicit: str | None, environ: Mapping[str, str], cwd: Path
+) -> tuple[Path, ...]:
+    """Where to look, in order: --client-secrets, $GCAL_TUI_CLIENT_SECRETS, ./, the config dir."""
+    if explicit:
+        return (Path(explicit).expanduser(),)
+    candidates = []
+    if environ.get(CLIENT_SECRETS_ENV):
+        candidates.append(Path(environ[CLIENT_SECRETS_ENV]).expanduser())
+    candidates += [cwd / CLIENT_SECRETS_NAME, user_config_dir() / CLIENT_SECRETS_NAME]
+    return tuple(candidates)
+
+
+def pick_client_secrets(candidates: tuple[Path, ...]) -> Path:
+    """The first candidate that exists; else the first one, so the error names where we looked."""
+    return next((path for path in candidates if path.exists()), candidates[0])
+
+
+@dataclass
+class AppConfig:
+    client_secrets_path: Path
+    credentials_path: Path
+    client_secrets_searched: tuple[Path, ...] = ()
+    scopes: tuple[str, ...] = (READONLY_SCOPE,)
+    redirect_uri: str | None = None
+    listen: bool = True
+    api_endpoint: str = GOOGLE_API_ROOT
+    reauth: bool = False
+    calendar_id: str = "primary"
+    days: int = 30
+    exchange_timeout: float = 30.0
+    api_timeout: float = 30.0
+    # Fixed values for snapshots and screenshots; None means fresh randomness and the real clock.
+    fixed_state: str | None = None
+    fixed_code_verifier: bytes | None = None
+    clock: Callable[[], datetime] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.client_secrets_searched:
+            self.client_secrets_searched = (self.client_secrets_path,)
+        if not self.api_endpoint.endswith("/"):
+            self.api_endpoint += "/"
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock else datetime.now().astimezone()
+
+
+def config_from_environment(
+    *,
+    client_secrets: str | None = None,
+    credentials: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    **options: object,
+) -> AppConfig:
+    environ = os.environ if environ is None else environ
+    searched = client_secrets_candidates(client_secrets, environ, cwd or Path.cwd())
+    return AppConfig(
+        client_secrets_path=pick_client_secrets(searched),
+        client_secrets_searched=searched,
+        credentials_path=Path(credentials).expanduser()
+        if credentials
+        else user_data_dir() / CREDENTIALS_NAME,
+        **options,  # type: ignore[arg-type]
+    )

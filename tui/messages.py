@@ -1,0 +1,50 @@
+"""Messages that cross from workers and listener threads to the screens and the app."""
+
+from __future__ import annotations
+
+from oauth2client.client import OAuth2Credentials
+from textual.message import Message
+
+from tui.auth.client_secrets import ClientSecretsError
+from tui.auth.flow import ExchangeError
+from tui.auth.listener import CallbackResult
+from tui.auth.session import AttemptSetup
+from tui.storage import CredentialsFileError
+
+
+class AttemptReady(Message):
+    """A new authorize URL (and maybe a listener) is ready."""
+
+    def __init__(self, setup: AttemptSetup) -> None:
+        self.setup = setup
+        super().__init__()
+
+
+class AttemptFailed(Message):
+    """No authorize URL could be made: the client secrets or the redirect URI are at fault."""
+
+    def __init__(self, error: ClientSecretsError | Exception) -> None:
+        self.error = error
+        super().__init__()
+
+
+class CallbackArrived(Message):
+    """The browser's redirect reached the loopback listener."""
+
+    def __init__(self, result: CallbackResult) -> None:
+        self.result = result
+        super().__init__()
+
+
+class ExchangeFailed(Message):
+    def __init__(self, error: ExchangeError | CredentialsFileError) -> None:
+        self.error = error
+        super().__init__()
+
+
+class SignedIn(Message):
+    """Credentials were obtained and stored."""
+
+    def __init__(self, credentials: OAuth2Credentials) -> None:
+        self.credentials = credentials
+        super().__init__()

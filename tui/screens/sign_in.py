@@ -1,0 +1,267 @@
+"""The sign-in screen: the authorize URL to copy or open, a place to paste, and what is happening."""
+
+from __future__ import annotations
+
+import webbrowser
+
+import pyperclip
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
+from tui.auth.flow import ExchangeError, SignInAttempt, exchange_code
+from tui.auth.listener import CallbackResult
+from tui.auth.redirect import RedirectError, code_from_pasted
+from tui.auth.session import SignInSession
+from tui.config import AppConfig
+from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
+from tui.storage import CredentialsFileError, save_credentials
+from tui.widgets.status_panel import StatusPanel
+
+SCOPE_PREFIX = "https://www.googleapis.com/auth/"
+
+
+def describe_scopes(scopes: tuple[str, ...]) -> str:
+    return ", ".join(scope.removeprefix(SCOPE_PREFIX) for scope in scopes)
+
+
+class SignInScreen(Screen[None]):
+    CSS_PATH = "sign_in.tcss"
+    AUTO_FOCUS = "#code"
+    BINDINGS = [
+        Binding("ctrl+y", "copy_url", "Copy link", priority=True),
+        Binding("ctrl+o", "open_url", "Open in browser", priority=True),
+        Binding("ctrl+r", "new_link", "New link", priority=True),
+    ]
+
+    def __init__(self, config: AppConfig, reason: str | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.reason = reason
+        self.session = SignInSession(
+            config.client_secrets_path,
+            config.scopes,
+            redirect_uri=config.redirect_uri,
+            listen=config.listen,
+            fixed_state=config.fixed_state,
+            fixed_code_verifier=config.fixed_code_verifier,
+        )
+        self.attempt: SignInAttempt | None = None
+        self.signed_in = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="sign-in"):
+            yield Static(id="client-info")
+            yield Label("1. Open this link in a browser, on this machine or any other, and choose Allow:", classes="step-title")
+            yield Static("Loading the client secrets…", id="authorize-url")
+            with Horizontal(classes="buttons"):
+                yield Button("Copy link  ctrl+y", id="copy", disabled=True)
+                yield Button("Open in browser  ctrl+o", id="open", disabled=True)
+            yield Label("2. Paste the code, or the whole URL the browser landed on, and press Enter:", classes="step-title")
+            with Horizontal(classes="paste"):
+                yield Input(placeholder="code or http://127.0.0.1:…/oauth2callback?state=…&code=…", id="code")
+                yield Button("Exchange", id="exchange", variant="primary")
+            yield Label("Status", classes="step-title")
+            yield StatusPanel(id="status")
+        yield Footer()
+
+    @property
+    def status(self) -> StatusPanel:
+        return self.query_one(StatusPanel)
+
+    def on_mount(self) -> None:
+        self.title = "gcal-tui"
+        self.sub_title = "Sign in to Google Calendar"
+        if self.reason:
+            self.status.add("info", self.reason)
+        self.prepare_attempt()
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    # Attempts
+    @work(thread=True, exclusive=True, group="attempt")
+    def prepare_attempt(self) -> None:
+        try:
+            setup = self.session.new_attempt(lambda result: self.post_message(CallbackArrived(result)))
+        except (ClientSecretsError, RedirectError) as error:
+            self.post_message(AttemptFailed(error))
+        else:
+            self.post_message(AttemptReady(setup))
+
+    def on_attempt_ready(self, message: AttemptReady) -> None:
+        secrets = self.session.client_secrets
+        assert secrets is not None
+        self.attempt = message.setup.attempt
+        self._show_client(secrets)
+        self.query_one("#authorize-url", Static).update(Text(self.attempt.authorize_url, overflow="fold"))
+        for button in self.query("#copy, #open, #exchange").results(Button):
+            button.disabled = False
+        self.status.add("ok", f"Client secrets loaded from {secrets.path}")
+        if message.setup.listening_on:
+            self.status.add("ok", f"Listening for the browser's redirect on {message.setup.listening_on}")
+        else:
+            self.status.add("info", message.setup.not_listening_because or "Not listening.")
+        self.status.add("wait", "Waiting for you to sign in in the browser…")
+
+    def on_attempt_failed(self, message: AttemptFailed) -> None:
+        self.attempt = None
+        self.query_one("#authorize-url", Static).update("No sign-in link: see Status below.")
+        for button in self.query("#copy, #open, #exchange").results(Button):
+            button.disabled = True
+        error = message.error
+        if isinstance(error, ClientSecretsError):
+            searched = ", ".join(str(path) for path in self.config.client_secrets_searched)
+            self.status.add(
+                "error",
+                f"Client secrets {error.path}: {error.problem}",
+                f"{error.args[0].splitlines()[-1]} Save it as {error.path} (looked in: {searched}), "
+                "then press ctrl+r.",
+            )
+        else:
+            self.status.add("error", error.message, error.hint)
+
+    def _show_client(self, secrets: ClientSecrets) -> None:
+        info = Text()
+        info.append("Project ", style="dim")
+        info.append(secrets.project_id or "(none)")
+        info.append("   Client ", style="dim")
+        info.append(f"{secrets.short_client_id} ({secrets.type_label})")
+        info.append("\nAccess ", style="dim")
+        info.append(describe_scopes(self.session.scopes))
+        self.query_one("#client-info", Static).update(info)
+
+    def action_new_link(self) -> None:
+        if self.signed_in:
+            return
+        self.status.clear()
+        self.query_one("#code", Input).value = ""
+        self.prepare_attempt()
+
+    # Copy and open
+    def action_copy_url(self) -> None:
+        if self.attempt is None:
+            self.notify("There is no link to copy yet.", severity="warning")
+            return
+        self.copy_url(self.attempt.authorize_url)
+
+    @work(thread=True, exclusive=True, group="clipboard")
+    def copy_url(self, url: str) -> None:
+        try:
+            pyperclip.copy(url)
+        except pyperclip.PyperclipException:
+            self.app.call_from_thread(self._copy_through_terminal, url)
+        else:
+            self.app.call_from_thread(self.notify, "Link copied to the clipboard (pyperclip).")
+
+    def _copy_through_terminal(self, url: str) -> None:
+        self.app.copy_to_clipboard(url)
+        self.notify(
+            "No system clipboard here, so the link was sent to your terminal's clipboard (OSC 52). "
+            "If pasting gives nothing, select the link above instead; in tmux, `set -g set-clipboard on`.",
+            title="Copied through the terminal",
+            timeout=8,
+        )
+
+    def action_open_url(self) -> None:
+        if self.attempt is None:
+            self.notify("There is no link to open yet.", severity="warning")
+            return
+        self.open_url(self.attempt.authorize_url)
+
+    @work(thread=True, exclusive=True, group="browser")
+    def open_url(self, url: str) -> None:
+        no_browser = (
+            "No graphical browser on this machine: copy the link (ctrl+y) and open it on another device."
+        )
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self.app.call_from_thread(self.notify, no_browser, severity="warning")
+            return
+        if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(
+            browser, webbrowser.BackgroundBrowser
+        ):
+            # A text browser would take over this terminal.
+            self.app.call_from_thread(self.notify, no_browser, severity="warning")
+            return
+        opened = browser.open(url)
+        message = "Opened the link in your browser." if opened else no_browser
+        self.app.call_from_thread(self.notify, message, severity="information" if opened else "warning")
+
+    # Codes: pasted or caught by the listener
+    @on(Input.Submitted, "#code")
+    @on(Button.Pressed, "#exchange")
+    def submit_pasted(self) -> None:
+        if self.attempt is None or self.signed_in:
+            return
+        pasted = self.query_one("#code", Input).value
+        try:
+            code = code_from_pasted(pasted, self.attempt.expected)
+        except RedirectError as error:
+            self.status.add("error", error.message, error.hint)
+            return
+        self._begin_exchange(self.attempt, code, "the pasted text")
+
+    def on_callback_arrived(self, message: CallbackArrived) -> None:
+        result: CallbackResult = message.result
+        if self.attempt is None or self.signed_in:
+            return
+        if result.error is not None:
+            self.status.add("error", result.error.message, result.error.hint)
+            self.attempt.claim()
+            return
+        assert result.code is not None
+        self._begin_exchange(self.attempt, result.code, "the browser's redirect")
+
+    def _begin_exchange(self, attempt: SignInAttempt, code: str, source: str) -> None:
+        if not attempt.claim():
+            self.notify(
+                "This link's code is already being exchanged (or was used). Press ctrl+r for a new link.",
+                severity="warning",
+            )
+            return
+        self.session.close()
+        self._set_busy(True)
+        self.status.add("wait", f"Exchanging the code from {source} for credentials…")
+        self.exchange(attempt, code)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.query_one("#exchange", Button).disabled = busy
+        self.query_one("#code", Input).disabled = busy
+
+    @work(thread=True, exclusive=True, group="exchange")
+    def exchange(self, attempt: SignInAttempt, code: str) -> None:
+        try:
+            credentials = exchange_code(attempt, code, timeout=self.config.exchange_timeout)
+        except ExchangeError as error:
+            if error.retryable:
+                attempt.release()
+            self.post_message(ExchangeFailed(error))
+            return
+        try:
+            save_credentials(self.config.credentials_path, credentials)
+        except CredentialsFileError as error:
+            self.post_message(ExchangeFailed(error))
+            return
+        self.post_message(SignedIn(credentials))
+
+    def on_exchange_failed(self, message: ExchangeFailed) -> None:
+        self._set_busy(False)
+        error = message.error
+        if isinstance(error, ExchangeError):
+            self.status.add("error", error.message, error.hint)
+        else:
+            self.status.add("error", str(error), "Fix the path or pass --credentials, then press ctrl+r.")
+        self.query_one("#code", Input).focus()
+
+    def on_signed_in(self, message: SignedIn) -> None:
+        self.signed_in = True
+        self.status.add("ok", f"Signed in. Credentials saved to {self.config.credentials_path}")
+        # The message bubbles on to the app, which moves to the calendar.
