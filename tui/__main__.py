@@ -58,9 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=GOOGLE_API_ROOT,
         help=f"API root; calendar/v3/ is appended (default: {GOOGLE_API_ROOT})",
     )
-    parser.add_argument(
-        "--reauth", action="store_true", help="sign in again even if credentials are stored"
-    )
+    parser.add_argument("--reauth", action="store_true", help="sign in again even if credentials are stored")
     parser.add_argument("--calendar", default="primary", metavar="ID", help="calendar to show")
     parser.add_argument(
         "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"

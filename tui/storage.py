@@ -31,9 +31,7 @@ def save_credentials(path: Path, credentials: client.OAuth2Credentials) -> None:
         )
     try:
         path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
-        descriptor, temp_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
+        descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise CredentialsFileError(f"Cannot write credentials to {path}: {exc.strerror}.") from None
     try:

@@ -76,9 +76,7 @@ def load_client_secrets(path: Path) -> ClientSecrets:
         )
     try:
         client_type, info = clientsecrets.loads(json.dumps(data))
-        fields = {
-            name: info[name] for name in ("client_id", "client_secret", "auth_uri", "token_uri")
-        }
+        fields = {name: info[name] for name in ("client_id", "client_secret", "auth_uri", "token_uri")}
         redirect_uris = info["redirect_uris"]
     except clientsecrets.InvalidClientSecretsError as exc:
         raise ClientSecretsError(path, f"not an OAuth client secrets file ({exc}).") from None

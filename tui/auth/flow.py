@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import secrets
 import socket
 import ssl
@@ -117,18 +118,22 @@ def start_attempt(
 def _exchange_error_for(exc: BaseException) -> ExchangeError:
     if isinstance(exc, client.FlowExchangeError):
         code, description = split_flow_error(str(exc))
-        detail = f" Google said: {code}" + (f" ({description})" if description else "") + "."
+        status = re.fullmatch(r"Invalid response: (\d+)\.", description)
+        if status:
+            detail = f" (HTTP {status.group(1)})"
+        elif code:
+            detail = f" Google said: {code}" + (f" ({description})" if description else "") + "."
+        else:
+            detail = f" ({description})"
         if code == "invalid_grant":
             return ExchangeError(
-                "The code was refused: it has expired (codes last 10 minutes) or was already used."
-                + detail,
+                "The code was refused: it has expired (codes last 10 minutes) or was already used." + detail,
                 "Start again: press ctrl+r for a new link.",
                 retryable=False,
             )
         if code == "invalid_client":
             return ExchangeError(
-                "The client secrets are wrong: Google does not know this client id and secret."
-                + detail,
+                "The client secrets are wrong: Google does not know this client id and secret." + detail,
                 "Download the client's JSON again from Google Cloud console (Credentials).",
                 retryable=False,
             )
@@ -138,8 +143,8 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
                 "Use a 'Desktop app' client, or register the --redirect-uri in Google Cloud console.",
                 retryable=False,
             )
-        if code in ("server_error", "temporarily_unavailable") or description.startswith(
-            "Invalid response: 5"
+        if code in ("server_error", "temporarily_unavailable") or (
+            status and status.group(1).startswith("5")
         ):
             return ExchangeError(
                 "Google's token service had an error." + detail,

@@ -12,6 +12,7 @@ from tui.auth.client_secrets import ClientSecrets
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 DEFAULT_CALLBACK_PATH = "/oauth2callback"
 MAX_PASTE_LENGTH = 8192
+_URL_WITH_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _CODE_CHARACTERS = re.compile(r"^[A-Za-z0-9/_.~+\-]+$")
 
 # RFC 6749 §4.1.2.1, plus what Google adds, in words a person can act on.
@@ -191,7 +192,7 @@ def code_from_pasted(text: str, expected: ExpectedRedirect) -> str:
             "That is far too long to be a code or a redirect URL.",
             "Copy just the browser's address bar and paste again.",
         )
-    if "://" in text:
+    if _URL_WITH_SCHEME.match(text):
         if not _same_endpoint(text, expected.redirect_uri):
             raise RedirectError(
                 f"That URL does not go to this sign-in's redirect URI ({expected.redirect_uri}).",

@@ -125,12 +125,24 @@ class GoogleLikeValidator(RequestValidator):
         return None
 
     def validate_response_type(
-        self, client_id: str, response_type: str, client: Any, request: Request, *args: Any, **kwargs: Any
+        self,
+        client_id: str,
+        response_type: str,
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
     ) -> bool:
         return response_type == "code"
 
     def validate_scopes(
-        self, client_id: str, scopes: list[str], client: Any, request: Request, *args: Any, **kwargs: Any
+        self,
+        client_id: str,
+        scopes: list[str],
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
     ) -> bool:
         return bool(scopes) and set(scopes) <= SUPPORTED_SCOPES
 
@@ -181,18 +193,32 @@ class GoogleLikeValidator(RequestValidator):
         return grant.challenge_method if grant else None
 
     def confirm_redirect_uri(
-        self, client_id: str, code: str, redirect_uri: str, client: Any, request: Request,
-        *args: Any, **kwargs: Any,
+        self,
+        client_id: str,
+        code: str,
+        redirect_uri: str,
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
     ) -> bool:
         grant = self._grant(code)
         return grant is not None and grant.redirect_uri == redirect_uri
 
     def validate_grant_type(
-        self, client_id: str, grant_type: str, client: Any, request: Request, *args: Any, **kwargs: Any
+        self,
+        client_id: str,
+        grant_type: str,
+        client: Any,
+        request: Request,
+        *args: Any,
+        **kwargs: Any,
     ) -> bool:
         return grant_type in ("authorization_code", "refresh_token")
 
-    def invalidate_authorization_code(self, client_id: str, code: str, request: Request, *args: Any, **kwargs: Any) -> None:
+    def invalidate_authorization_code(
+        self, client_id: str, code: str, request: Request, *args: Any, **kwargs: Any
+    ) -> None:
         with self.state.lock:
             self.state.codes.pop(code, None)
 
@@ -208,7 +234,9 @@ class GoogleLikeValidator(RequestValidator):
             )
             if "refresh_token" in token and token["refresh_token"] not in self.state.refresh_tokens:
                 self.state.refresh_tokens[token["refresh_token"]] = TokenRecord(
-                    client_id=request.client_id or request.client.client_id, scopes=scopes, user=user
+                    client_id=request.client_id or request.client.client_id,
+                    scopes=scopes,
+                    user=user,
                 )
 
     # Token request: refresh_token
@@ -222,7 +250,9 @@ class GoogleLikeValidator(RequestValidator):
         request.user = record.user
         return True
 
-    def get_original_scopes(self, refresh_token: str, request: Request, *args: Any, **kwargs: Any) -> list[str]:
+    def get_original_scopes(
+        self, refresh_token: str, request: Request, *args: Any, **kwargs: Any
+    ) -> list[str]:
         with self.state.lock:
             return list(self.state.refresh_tokens[refresh_token].scopes)
 
@@ -230,7 +260,9 @@ class GoogleLikeValidator(RequestValidator):
         return False
 
     # Revocation (RFC 7009)
-    def revoke_token(self, token: str, token_type_hint: str | None, request: Request, *args: Any, **kwargs: Any) -> None:
+    def revoke_token(
+        self, token: str, token_type_hint: str | None, request: Request, *args: Any, **kwargs: Any
+    ) -> None:
         with self.state.lock:
             for store in (self.state.refresh_tokens, self.state.access_tokens):
                 record = store.get(token)
@@ -273,7 +305,10 @@ def google_token_error(grant_type: str, status: int, body: dict[str, Any]) -> tu
         return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
     if error == "invalid_grant":
         if grant_type == "refresh_token":
-            return 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+            return 400, {
+                "error": "invalid_grant",
+                "error_description": "Token has been expired or revoked.",
+            }
         if "verifier" in description.lower():
             return 400, {"error": "invalid_grant", "error_description": "Invalid code verifier."}
         return 400, {"error": "invalid_grant", "error_description": "Bad Request"}

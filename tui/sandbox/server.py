@@ -232,7 +232,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     # Helpers for routes
-    def send_body(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+    def send_body(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -312,7 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.redirect(location)
 
     def token(self, params: dict[str, str]) -> None:
-        headers, body, status = self.sandbox.oauth_server.create_token_response(
+        _, body, status = self.sandbox.oauth_server.create_token_response(
             f"{self.sandbox.base_url}token",
             http_method="POST",
             body=self.body.decode("utf-8", "replace"),

@@ -58,14 +58,23 @@ class SignInScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="sign-in"):
             yield Static(id="client-info")
-            yield Label("1. Open this link in a browser, on this machine or any other, and choose Allow:", classes="step-title")
+            yield Label(
+                "1. Open this link in a browser, on this machine or any other, and choose Allow:",
+                classes="step-title",
+            )
             yield Static("Loading the client secrets…", id="authorize-url")
             with Horizontal(classes="buttons"):
                 yield Button("Copy link  ctrl+y", id="copy", disabled=True)
                 yield Button("Open in browser  ctrl+o", id="open", disabled=True)
-            yield Label("2. Paste the code, or the whole URL the browser landed on, and press Enter:", classes="step-title")
+            yield Label(
+                "2. Paste the code, or the whole URL the browser landed on, and press Enter:",
+                classes="step-title",
+            )
             with Horizontal(classes="paste"):
-                yield Input(placeholder="code or http://127.0.0.1:…/oauth2callback?state=…&code=…", id="code")
+                yield Input(
+                    placeholder="code or http://127.0.0.1:…/oauth2callback?state=…&code=…",
+                    id="code",
+                )
                 yield Button("Exchange", id="exchange", variant="primary")
             yield Label("Status", classes="step-title")
             yield StatusPanel(id="status")

@@ -1,0 +1,90 @@
+"""Shared fixtures: a running sandbox, client secrets pointing at it, and apps built by make_app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyperclip
+import pytest
+
+from tui.app import GcalApp, make_app
+from tui.config import AppConfig
+from tui.sandbox import Sandbox
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_path(name: str) -> Path:
+    return FIXTURES / name
+
+
+def load_fixture(name: str) -> Any:
+    return json.loads(fixture_path(name).read_text())
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def client_secrets(tmp_path: Path, sandbox: Sandbox) -> Path:
+    return sandbox.write_client_secrets(tmp_path / "client_secrets.json")
+
+
+@pytest.fixture
+def credentials_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "credentials.json"
+
+
+@pytest.fixture
+def config(client_secrets: Path, credentials_path: Path, sandbox: Sandbox) -> AppConfig:
+    return AppConfig(
+        client_secrets_path=client_secrets,
+        credentials_path=credentials_path,
+        api_endpoint=sandbox.base_url,
+        exchange_timeout=2.0,
+        api_timeout=2.0,
+    )
+
+
+@pytest.fixture
+def app_for(config: AppConfig) -> Callable[..., GcalApp]:
+    def build(**changes: Any) -> GcalApp:
+        for name, value in changes.items():
+            setattr(config, name, value)
+        return make_app(config)
+
+    return build
+
+
+@pytest.fixture
+def no_system_clipboard() -> Iterator[None]:
+    """As over SSH: pyperclip has no clipboard program to use."""
+    pyperclip.set_clipboard("no")
+    yield
+    pyperclip.determine_clipboard()
+
+
+@pytest.fixture
+def copy_fixture(tmp_path: Path) -> Callable[[str], Path]:
+    def copy(name: str) -> Path:
+        return Path(shutil.copy(fixture_path(name), tmp_path / name))
+
+    return copy
+
+
+async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until `condition` holds; fail the test if it never does."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)

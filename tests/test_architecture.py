@@ -1,0 +1,40 @@
+"""The domain layer stays free of Textual, so it can be read, tested and reused on its own."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "tui"
+DOMAIN = [
+    *sorted((PACKAGE / "auth").rglob("*.py")),
+    *sorted((PACKAGE / "calendar").rglob("*.py")),
+    *sorted((PACKAGE / "sandbox").rglob("*.py")),
+    PACKAGE / "storage.py",
+    PACKAGE / "config.py",
+]
+
+
+def imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+    return modules
+
+
+def test_domain_modules_exist() -> None:
+    assert len(DOMAIN) >= 8
+    assert all(path.exists() for path in DOMAIN)
+
+
+def test_domain_modules_do_not_import_textual() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            m for m in imported_modules(path) if m.split(".")[0] in ("textual", "rich")
+        )
+        for path in DOMAIN
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}

@@ -1,0 +1,156 @@
+"""oauth2client's flow against the local authorization server, over real HTTP."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import socket
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tui.auth.client_secrets import load_client_secrets
+from tui.auth.flow import ExchangeError, exchange_code, split_flow_error, start_attempt
+from tui.auth.redirect import code_from_pasted
+from tui.config import READONLY_SCOPE
+from tui.sandbox import Sandbox
+from tui.sandbox.browser import consent
+from tui.sandbox.server import Fault
+
+REDIRECT = "http://127.0.0.1:8085/oauth2callback"
+
+
+def attempt_for(client_secrets: Path, redirect: str = REDIRECT, scopes: tuple[str, ...] = (READONLY_SCOPE,)):
+    return start_attempt(load_client_secrets(client_secrets), scopes, redirect)
+
+
+def test_authorize_url_has_pkce_s256_offline_and_a_fresh_256_bit_state(
+    client_secrets: Path,
+) -> None:
+    first, second = attempt_for(client_secrets), attempt_for(client_secrets)
+    query = parse_qs(urlsplit(first.authorize_url).query)
+    assert query["code_challenge_method"] == ["S256"]
+    assert query["access_type"] == ["offline"]
+    assert query["redirect_uri"] == [REDIRECT]
+    assert query["scope"] == [READONLY_SCOPE]
+    verifier = first.flow.code_verifier
+    expected_challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
+    assert query["code_challenge"] == [expected_challenge]
+    assert len(base64.urlsafe_b64decode(first.state + "=" * (-len(first.state) % 4))) * 8 >= 128
+    assert first.state != second.state
+    assert first.flow.code_verifier != second.flow.code_verifier
+
+
+def test_full_exchange_sends_the_same_redirect_uri_and_the_verifier(
+    sandbox: Sandbox, client_secrets: Path
+) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    credentials = exchange_code(attempt, code)
+    assert credentials.access_token.startswith("ya29.")
+    assert credentials.refresh_token.startswith("1//")
+    (token_request,) = sandbox.requests_to("/token")
+    assert token_request.params["redirect_uri"] == REDIRECT
+    assert token_request.params["grant_type"] == "authorization_code"
+    assert token_request.params["client_secret"]  # client_secret_post, as Google does it
+    assert token_request.params["code_verifier"] == attempt.flow.code_verifier.decode()
+
+
+def test_reused_code_is_invalid_grant_with_a_way_out(client_secrets: Path) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    exchange_code(attempt, code)
+    with pytest.raises(ExchangeError) as caught:
+        exchange_code(attempt, code)
+    assert "expired" in caught.value.message and "already used" in caught.value.message
+    assert "invalid_grant (Bad Request)" in caught.value.message
+    assert "ctrl+r" in caught.value.hint
+    assert not caught.value.retryable
+
+
+def test_wrong_client_secret_is_invalid_client(sandbox: Sandbox, client_secrets: Path) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    attempt.flow.client_secret = "GOCSPX-not-the-right-one"
+    with pytest.raises(ExchangeError, match="client secrets are wrong") as caught:
+        exchange_code(attempt, code)
+    assert "invalid_client (Unauthorized)" in caught.value.message
+    assert "GOCSPX" not in str(caught.value)
+
+
+def test_redirect_uri_mismatch(client_secrets: Path) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    attempt.flow.redirect_uri = "http://127.0.0.1:9999/elsewhere"
+    with pytest.raises(ExchangeError, match="redirect URI is not registered"):
+        exchange_code(attempt, code)
+
+
+def test_wrong_verifier_is_refused(client_secrets: Path) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    attempt.flow.code_verifier = b"x" * 64
+    with pytest.raises(ExchangeError, match="invalid_grant"):
+        exchange_code(attempt, code)
+
+
+def test_token_endpoint_down(tmp_path: Path, sandbox: Sandbox) -> None:
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        dead_port = spare.getsockname()[1]
+    secrets = sandbox.client_secrets()
+    secrets["installed"]["token_uri"] = f"http://127.0.0.1:{dead_port}/token"
+    path = tmp_path / "cs.json"
+    path.write_text(json.dumps(secrets))
+    attempt = attempt_for(path)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    with pytest.raises(ExchangeError, match="refused the connection") as caught:
+        exchange_code(attempt, code)
+    assert caught.value.retryable
+
+
+def test_token_endpoint_timeout(sandbox: Sandbox, client_secrets: Path) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    sandbox.inject("token", Fault(status=200, delay=2.0, times=2))
+    with pytest.raises(ExchangeError, match="did not answer in time") as caught:
+        exchange_code(attempt, code, timeout=0.3)
+    assert caught.value.retryable
+
+
+def test_dns_failure(tmp_path: Path, sandbox: Sandbox) -> None:
+    secrets = sandbox.client_secrets()
+    secrets["installed"]["token_uri"] = "http://no-such-host.invalid/token"
+    path = tmp_path / "cs.json"
+    path.write_text(json.dumps(secrets))
+    attempt = attempt_for(path)
+    with pytest.raises(ExchangeError, match="could not be looked up"):
+        exchange_code(attempt, "4/somecode")
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_retryable(sandbox: Sandbox, client_secrets: Path, status: int) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    sandbox.inject("token", Fault(status=status, body="<html>oops</html>"))
+    with pytest.raises(ExchangeError, match="token service had an error") as caught:
+        exchange_code(attempt, code)
+    assert caught.value.retryable
+    assert exchange_code(attempt, code).access_token  # the code still works afterwards
+
+
+@pytest.mark.parametrize(
+    ("glued", "parts"),
+    [
+        ("invalid_grantBad Request", ("invalid_grant", "Bad Request")),
+        ("invalid_clientUnauthorized", ("invalid_client", "Unauthorized")),
+        ("redirect_uri_mismatchBad Request", ("redirect_uri_mismatch", "Bad Request")),
+        ("invalid_grantinvalid code verifier", ("invalid_grant", "invalid code verifier")),
+        ("invalid_request", ("invalid_request", "")),
+        ("Invalid response: 502.", ("", "Invalid response: 502.")),
+    ],
+)
+def test_oauth2client_glued_errors_are_split(glued: str, parts: tuple[str, str]) -> None:
+    assert split_flow_error(glued) == parts

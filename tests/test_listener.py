@@ -1,0 +1,124 @@
+"""The loopback listener, spoken to as a browser (and an attacker) would."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from tui.auth.listener import CallbackResult, ListenerError, LoopbackListener
+from tui.auth.redirect import ExpectedRedirect
+
+STATE = "s" * 43
+
+
+@pytest.fixture
+def results() -> list[CallbackResult]:
+    return []
+
+
+@pytest.fixture
+def listener(results: list[CallbackResult]) -> Iterator[LoopbackListener]:
+    running = LoopbackListener(0, "/oauth2callback", results.append)
+    running.start(ExpectedRedirect(f"http://127.0.0.1:{running.port}/oauth2callback", STATE, "http://issuer"))
+    yield running
+    running.close()
+
+
+def request(port: int, method: str, target: str, host: str | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    headers = {"Host": host} if host else {}
+    connection.request(method, target, headers=headers)
+    response = connection.getresponse()
+    response.body = response.read()  # type: ignore[attr-defined]
+    connection.close()
+    return response
+
+
+def test_binds_loopback_only(listener: LoopbackListener) -> None:
+    assert listener._server.server_address[0] == "127.0.0.1"
+
+
+def test_genuine_redirect(listener: LoopbackListener, results: list[CallbackResult]) -> None:
+    response = request(
+        listener.port, "GET", f"/oauth2callback?state={STATE}&code=4/abc&iss=http%3A%2F%2Fissuer"
+    )
+    assert response.status == 200
+    assert response.getheader("Cache-Control") == "no-store"
+    assert response.getheader("Referrer-Policy") == "no-referrer"
+    assert b"<script" not in response.body and b"http" not in response.body.split(b"<body>")[1]
+    assert results == [CallbackResult(code="4/abc")]
+
+
+def test_closes_after_success(listener: LoopbackListener) -> None:
+    request(listener.port, "GET", f"/oauth2callback?state={STATE}&code=4/abc")
+    listener._thread.join(timeout=5)
+    with pytest.raises(OSError):
+        request(listener.port, "GET", f"/oauth2callback?state={STATE}&code=4/abc")
+
+
+def test_forged_or_missing_state_is_400_and_it_keeps_listening(
+    listener: LoopbackListener, results: list[CallbackResult]
+) -> None:
+    assert request(listener.port, "GET", "/oauth2callback?state=forged&code=4/abc").status == 400
+    assert request(listener.port, "GET", "/oauth2callback?code=4/abc").status == 400
+    assert results == []
+    assert request(listener.port, "GET", f"/oauth2callback?state={STATE}&code=4/ok").status == 200
+    assert results == [CallbackResult(code="4/ok")]
+
+
+def test_escapes_what_it_echoes(listener: LoopbackListener) -> None:
+    response = request(listener.port, "GET", f"/oauth2callback?state={STATE}&error=<script>alert(1)</script>")
+    assert b"<script>" not in response.body
+
+
+def test_refusal_is_reported(listener: LoopbackListener, results: list[CallbackResult]) -> None:
+    response = request(listener.port, "GET", f"/oauth2callback?state={STATE}&error=access_denied")
+    assert response.status == 200
+    assert results[0].error is not None and "cancelled" in results[0].error.message
+
+
+def test_other_path_is_404_and_other_methods_405(
+    listener: LoopbackListener, results: list[CallbackResult]
+) -> None:
+    assert request(listener.port, "GET", f"/favicon.ico?state={STATE}&code=x").status == 404
+    response = request(listener.port, "POST", f"/oauth2callback?state={STATE}&code=x")
+    assert response.status == 405 and response.getheader("Allow") == "GET"
+    assert results == []
+
+
+def test_foreign_host_header_is_refused(listener: LoopbackListener, results: list[CallbackResult]) -> None:
+    target = f"/oauth2callback?state={STATE}&code=4/abc"
+    assert request(listener.port, "GET", target, host=f"evil.example:{listener.port}").status == 400
+    assert results == []
+
+
+def test_slow_client_does_not_block_it(listener: LoopbackListener, results: list[CallbackResult]) -> None:
+    slow = socket.create_connection(("127.0.0.1", listener.port))
+    slow.sendall(b"GET /oauth2callback?state=")  # and never finishes
+    try:
+        assert request(listener.port, "GET", f"/oauth2callback?state={STATE}&code=4/abc").status == 200
+    finally:
+        slow.close()
+
+
+def test_busy_port_says_what_to_do() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ListenerError, match=f"Port {port} .* already in use.*Paste the redirected URL"):
+            LoopbackListener(port, "/oauth2callback", lambda result: None)
+
+
+def test_close_is_idempotent_and_threadsafe(listener: LoopbackListener) -> None:
+    threads = [threading.Thread(target=listener.close) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    listener.close()
+    assert not listener._thread.is_alive()

@@ -1,0 +1,96 @@
+"""Reading what the person pastes or the browser sends back, as Google shapes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_pasted
+
+REDIRECTS = [
+    line
+    for line in (Path(__file__).parent / "fixtures" / "redirects.txt").read_text().splitlines()
+    if line and not line.startswith("#")
+]
+CONSENT_URL, REFUSAL_URL, BARE_CODE, ENCODED_CODE = REDIRECTS
+CODE = "4/0AVMBsJhFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFakeFake"
+EXPECTED = ExpectedRedirect(
+    redirect_uri="http://127.0.0.1:53682/oauth2callback",
+    state="Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI",
+    issuer="https://accounts.google.com",
+)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        CONSENT_URL,
+        f"  {CONSENT_URL}\n",
+        f"'{CONSENT_URL}'",
+        f'"{CONSENT_URL}"',
+        f"<{CONSENT_URL}>",
+        CONSENT_URL.split("?", 1)[1],
+        "?" + CONSENT_URL.split("?", 1)[1],
+        BARE_CODE,
+        ENCODED_CODE,
+        f"\t{BARE_CODE}  ",
+    ],
+)
+def test_accepted_forms_all_give_the_code(pasted: str) -> None:
+    assert code_from_pasted(pasted, EXPECTED) == CODE
+
+
+def test_missing_iss_is_accepted() -> None:
+    assert (
+        code_from_pasted(CONSENT_URL.replace("&iss=https%3A%2F%2Faccounts.google.com", ""), EXPECTED) == CODE
+    )
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected_message"),
+    [
+        ("", "Nothing was pasted"),
+        ("   ", "Nothing was pasted"),
+        (CONSENT_URL.replace("state=Qx7f", "state=Zx7f"), "different sign-in attempt"),
+        (CONSENT_URL.replace("state=Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI&", ""), "has no state"),
+        (CONSENT_URL.replace("127.0.0.1:53682", "127.0.0.1:53683"), "does not go to this sign-in"),
+        (CONSENT_URL.replace("127.0.0.1", "evil.example"), "does not go to this sign-in"),
+        (CONSENT_URL.replace("/oauth2callback", "/other"), "does not go to this sign-in"),
+        (CONSENT_URL.replace("http://", "https://"), "does not go to this sign-in"),
+        (CONSENT_URL.replace("accounts.google.com", "evil.example"), "names another issuer"),
+        (CONSENT_URL + "&state=second", "repeats a parameter"),
+        (CONSENT_URL.replace("code=4/0AVMBsJh", "code=4/0 AVMBsJh"), "no usable code"),
+        (CONSENT_URL.replace("&code=", "&nocode="), "no usable code"),
+        ("x" * 9000, "far too long"),
+        ("not a code at all", "does not look like an authorization code"),
+        ("http://127.0.0.1:99999999/oauth2callback?code=x", "does not go to this sign-in"),
+    ],
+)
+def test_rejected_input_says_why(pasted: str, expected_message: str) -> None:
+    with pytest.raises(RedirectError, match=expected_message):
+        code_from_pasted(pasted, EXPECTED)
+
+
+def test_refusal_in_plain_words_and_ends_the_attempt() -> None:
+    with pytest.raises(RedirectError) as caught:
+        code_from_pasted(REFUSAL_URL, EXPECTED)
+    assert "cancelled" in caught.value.message
+    assert "ctrl+r" in caught.value.hint
+    assert caught.value.ends_attempt
+
+
+@pytest.mark.parametrize(
+    "error", ["invalid_scope", "server_error", "temporarily_unavailable", "odd_new_error"]
+)
+def test_other_errors_have_messages(error: str) -> None:
+    with pytest.raises(RedirectError) as caught:
+        code_from_pasted(REFUSAL_URL.replace("access_denied", error), EXPECTED)
+    assert caught.value.ends_attempt
+    assert caught.value.hint
+
+
+def test_refusal_with_wrong_state_is_a_forgery_not_a_refusal() -> None:
+    with pytest.raises(RedirectError, match="different sign-in attempt") as caught:
+        code_from_pasted(REFUSAL_URL.replace("state=Qx7f", "state=Zx7f"), EXPECTED)
+    assert not caught.value.ends_attempt

@@ -1,0 +1,313 @@
+"""The sign-in screen, driven with Pilot against the sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from oauth2client import client
+from oauth2client.file import Storage
+from textual.widgets import Input, Static
+
+from tests.conftest import wait_until
+from tui.app import GcalApp
+from tui.auth.flow import exchange_code
+from tui.auth.redirect import code_from_pasted
+from tui.sandbox import Sandbox
+from tui.sandbox.browser import consent, follow_redirect
+from tui.sandbox.server import Fault
+from tui.screens.sign_in import SignInScreen
+from tui.storage import save_credentials
+
+SIZE = (120, 40)
+
+
+def screen_of(app: GcalApp) -> SignInScreen:
+    assert isinstance(app.screen, SignInScreen)
+    return app.screen
+
+
+def status_text(app: GcalApp) -> str:
+    return "\n".join(screen_of(app).status.lines)
+
+
+async def ready(pilot) -> SignInScreen:  # type: ignore[no-untyped-def]
+    await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, SignInScreen) and pilot.app.screen.attempt is not None,
+    )
+    return screen_of(pilot.app)
+
+
+async def paste(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    field = pilot.app.screen.query_one("#code", Input)
+    field.value = text
+    await pilot.press("enter")
+
+
+def assert_stored(path: Path) -> client.OAuth2Credentials:
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    stored = Storage(str(path)).get()
+    assert isinstance(stored, client.OAuth2Credentials)
+    assert stored.refresh_token.startswith("1//")
+    return stored
+
+
+async def test_opens_with_focus_in_the_input_and_shows_the_whole_url(
+    app_for: Callable[..., GcalApp],
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert app.focused is screen.query_one("#code", Input)
+        shown = str(screen.query_one("#authorize-url", Static).render())
+        assert screen.attempt is not None
+        assert screen.attempt.authorize_url in shown.replace("\n", "")
+        assert "Listening for the browser's redirect on http://127.0.0.1:" in status_text(app)
+        assert "calendar-tui-demo" in str(screen.query_one("#client-info", Static).render())
+
+
+async def test_copy_falls_back_to_osc52_when_pyperclip_fails(
+    app_for: Callable[..., GcalApp], no_system_clipboard: None
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+y")
+        await wait_until(pilot, lambda: app.clipboard != "")
+        assert screen.attempt is not None and app.clipboard == screen.attempt.authorize_url
+        await wait_until(pilot, lambda: any("OSC 52" in n.message for n in app._notifications))
+
+
+async def test_open_without_a_browser_says_so(
+    app_for: Callable[..., GcalApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BROWSER", "")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: any("No graphical browser" in n.message for n in app._notifications))
+
+
+async def test_paste_bare_code(app_for: Callable[..., GcalApp], credentials_path: Path) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        code = re.search(r"code=([^&]+)", location).group(1)  # type: ignore[union-attr]
+        await paste(pilot, f"  {code}  ")
+        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
+    assert_stored(credentials_path)
+
+
+async def test_paste_redirected_url(
+    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        await paste(pilot, location)
+        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
+    assert_stored(credentials_path)
+    assert len(sandbox.requests_to("/token")) == 1
+
+
+async def test_listener_callback(
+    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        page = await asyncio.to_thread(follow_redirect, location)
+        assert page.status == 200
+        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
+        assert "from the browser's redirect" in status_text(app)
+        # The paste that comes second is ignored: no second exchange.
+        await paste(pilot, location)
+        await pilot.pause(0.2)
+    assert_stored(credentials_path)
+    assert len(sandbox.requests_to("/token")) == 1
+
+
+async def test_forged_state_by_paste_sends_no_token_request(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, credentials_path: Path
+) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        await paste(pilot, re.sub(r"state=[^&]+", "state=forged", location))
+        await wait_until(pilot, lambda: "different sign-in attempt" in status_text(app))
+    assert sandbox.requests_to("/token") == []
+    assert not credentials_path.exists()
+
+
+async def test_forged_state_by_callback_sends_no_token_request(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        page = await asyncio.to_thread(follow_redirect, re.sub(r"state=[^&]+", "state=forged", location))
+        assert page.status == 400
+        await pilot.pause(0.2)
+        assert "Exchanging" not in status_text(app)
+    assert sandbox.requests_to("/token") == []
+
+
+async def test_access_denied_in_the_browser(app_for: Callable[..., GcalApp], sandbox: Sandbox) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url, allow=False)
+        await asyncio.to_thread(follow_redirect, location)
+        await wait_until(pilot, lambda: "Sign-in was cancelled" in status_text(app))
+        assert "ctrl+r" in status_text(app)
+        first_url = screen.attempt.authorize_url
+        await pilot.press("ctrl+r")
+        await wait_until(
+            pilot, lambda: screen.attempt is not None and screen.attempt.authorize_url != first_url
+        )
+    assert sandbox.requests_to("/token") == []
+
+
+async def test_reused_code_is_explained_and_old_credentials_survive(
+    app_for: Callable[..., GcalApp], credentials_path: Path
+) -> None:
+    from tests.test_storage import make_credentials
+
+    save_credentials(credentials_path, make_credentials(access="keep-me"))
+    before = credentials_path.read_bytes()
+    app = app_for(listen=False, reauth=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        code = code_from_pasted(location, screen.attempt.expected)
+        await asyncio.to_thread(exchange_code, screen.attempt, code)  # someone used it first
+        await paste(pilot, location)
+        await wait_until(pilot, lambda: "already used" in status_text(app))
+        assert "invalid_grant" in status_text(app)
+    assert credentials_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (Fault(close_connection=True, times=None), "connection to the token service failed"),
+        (Fault(status=200, delay=3.0, times=None), "did not answer in time"),
+        (Fault(status=503, body="Service Unavailable", times=None), "token service had an error"),
+    ],
+)
+async def test_token_endpoint_trouble_keeps_the_code_usable(
+    app_for: Callable[..., GcalApp],
+    sandbox: Sandbox,
+    credentials_path: Path,
+    fault: Fault,
+    expected: str,
+) -> None:
+    app = app_for(listen=False, exchange_timeout=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        sandbox.inject("token", fault)
+        await paste(pilot, location)
+        await wait_until(pilot, lambda: expected in status_text(app))
+        assert "try" in status_text(app)
+        sandbox.clear_faults()
+        await pilot.press("enter")  # the same pasted URL, once more
+        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
+    assert_stored(credentials_path)
+
+
+async def test_token_endpoint_refusing_connections(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, client_secrets: Path
+) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        sandbox.stop()
+        await paste(pilot, location)
+        await wait_until(pilot, lambda: "refused the connection" in status_text(app))
+
+
+async def test_a_second_submit_does_not_start_a_second_exchange(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        sandbox.inject("token", Fault(status=503, delay=1.0))
+        await paste(pilot, location)
+        screen.submit_pasted()  # as if Enter were pressed again while the exchange runs
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert len(sandbox.requests_to("/token")) == 1
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (lambda tmp: tmp / "missing.json", "no such file"),
+        (lambda tmp: (tmp / "bad.json").write_text("{oops") and tmp / "bad.json", "not valid JSON"),
+        (
+            lambda tmp: (
+                (tmp / "sa.json").write_text(
+                    (Path(__file__).parent / "fixtures" / "service_account_key.json").read_text()
+                )
+                and tmp / "sa.json"
+            ),
+            "service-account key",
+        ),
+    ],
+)
+async def test_bad_client_secrets_are_explained(
+    app_for: Callable[..., GcalApp], tmp_path: Path, setup: Callable[[Path], Path], expected: str
+) -> None:
+    path = setup(tmp_path)
+    app = app_for(client_secrets_path=path, client_secrets_searched=(path,))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: expected in status_text(app))
+        text = status_text(app)
+        assert str(path) in text and "Google Cloud console" in text and "ctrl+r" in text
+        assert app.screen.query_one("#copy").disabled
+
+
+async def test_fixing_the_client_secrets_then_ctrl_r_recovers(
+    app_for: Callable[..., GcalApp], tmp_path: Path, sandbox: Sandbox
+) -> None:
+    path = tmp_path / "later.json"
+    app = app_for(client_secrets_path=path, client_secrets_searched=(path,))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "no such file" in status_text(app))
+        path.write_text(json.dumps(sandbox.client_secrets()))
+        await pilot.press("ctrl+r")
+        screen = await ready(pilot)
+        assert not screen.query_one("#copy").disabled

@@ -1,0 +1,87 @@
+"""Credentials on disk: oauth2client's format, private, atomic, never through a symlink."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from oauth2client import client
+from oauth2client.file import Storage
+
+from tui.storage import CredentialsFileError, load_credentials, save_credentials
+
+
+def make_credentials(access: str = "ya29.a0test", refresh: str = "1//0gtest") -> client.OAuth2Credentials:
+    return client.OAuth2Credentials(
+        access,
+        "id.apps.googleusercontent.com",
+        "GOCSPX-secret",
+        refresh,
+        datetime.datetime(2030, 1, 1),
+        "https://oauth2.googleapis.com/token",
+        None,
+        scopes="https://www.googleapis.com/auth/calendar.readonly",
+    )
+
+
+def test_saved_file_loads_with_oauth2client_storage_and_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "dir" / "credentials.json"
+    save_credentials(path, make_credentials())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    loaded = Storage(str(path)).get()
+    assert isinstance(loaded, client.OAuth2Credentials)
+    assert loaded.refresh_token == "1//0gtest"
+    assert load_credentials(path).access_token == "ya29.a0test"
+    assert [p.name for p in path.parent.iterdir()] == ["credentials.json"]  # no temp files left
+
+
+def test_replacing_keeps_mode_and_content_is_new(tmp_path: Path) -> None:
+    path = tmp_path / "credentials.json"
+    save_credentials(path, make_credentials(access="old"))
+    os.chmod(path, 0o644)
+    save_credentials(path, make_credentials(access="new"))
+    assert load_credentials(path).access_token == "new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_symlink_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("precious")
+    link = tmp_path / "credentials.json"
+    link.symlink_to(target)
+    with pytest.raises(CredentialsFileError, match="symbolic link"):
+        save_credentials(link, make_credentials())
+    assert target.read_text() == "precious"
+
+
+def test_missing_file_is_none(tmp_path: Path) -> None:
+    assert load_credentials(tmp_path / "absent.json") is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{half a file",
+        "[]",
+        json.dumps({"_module": "os", "_class": "system"}),
+        json.dumps({"_module": "oauth2client.client", "_class": "OAuth2Credentials"}),
+    ],
+)
+def test_unusable_file_is_an_error_naming_it(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "credentials.json"
+    path.write_text(content)
+    with pytest.raises(CredentialsFileError, match=str(path)):
+        load_credentials(path)
+    assert path.read_text() == content
+
+
+def test_unwritable_directory_is_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    with pytest.raises(CredentialsFileError, match="Cannot write credentials"):
+        save_credentials(blocker / "credentials.json", make_credentials())
