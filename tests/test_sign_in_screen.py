@@ -21,6 +21,7 @@ from tui.auth.redirect import code_from_pasted
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import consent, follow_redirect
 from tui.sandbox.server import Fault
+from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
 from tui.storage import save_credentials
 
@@ -32,8 +33,12 @@ def screen_of(app: GcalApp) -> SignInScreen:
     return app.screen
 
 
-def status_text(app: GcalApp) -> str:
-    return "\n".join(screen_of(app).status.lines)
+def status_text(screen: SignInScreen) -> str:
+    return "\n".join(screen.status.lines)
+
+
+def on_events_screen(app: GcalApp) -> bool:
+    return isinstance(app.screen, EventsScreen)
 
 
 async def ready(pilot) -> SignInScreen:  # type: ignore[no-untyped-def]
@@ -68,7 +73,7 @@ async def test_opens_with_focus_in_the_input_and_shows_the_whole_url(
         shown = str(screen.query_one("#authorize-url", Static).render())
         assert screen.attempt is not None
         assert screen.attempt.authorize_url in shown.replace("\n", "")
-        assert "Listening for the browser's redirect on http://127.0.0.1:" in status_text(app)
+        assert "Listening for the browser's redirect on http://127.0.0.1:" in status_text(screen)
         assert "calendar-tui-demo" in str(screen.query_one("#client-info", Static).render())
 
 
@@ -110,7 +115,8 @@ async def test_paste_bare_code(app_for: Callable[..., GcalApp], credentials_path
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
         code = re.search(r"code=([^&]+)", location).group(1)  # type: ignore[union-attr]
         await paste(pilot, f"  {code}  ")
-        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
+        await wait_until(pilot, lambda: on_events_screen(app))
+        assert "Credentials saved" in status_text(screen)
     assert_stored(credentials_path)
 
 
@@ -123,7 +129,8 @@ async def test_paste_redirected_url(
         assert screen.attempt is not None
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
         await paste(pilot, location)
-        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
+        await wait_until(pilot, lambda: on_events_screen(app))
+        assert "Credentials saved" in status_text(screen)
     assert_stored(credentials_path)
     assert len(sandbox.requests_to("/token")) == 1
 
@@ -138,12 +145,30 @@ async def test_listener_callback(
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
         page = await asyncio.to_thread(follow_redirect, location)
         assert page.status == 200
-        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
-        assert "from the browser's redirect" in status_text(app)
-        # The paste that comes second is ignored: no second exchange.
-        await paste(pilot, location)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on_events_screen(app))
+        assert "from the browser's redirect" in status_text(screen)
+        assert "Credentials saved" in status_text(screen)
     assert_stored(credentials_path)
+    assert len(sandbox.requests_to("/token")) == 1
+
+
+async def test_the_paste_that_comes_second_is_ignored(
+    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        sandbox.inject("token", Fault(status=503, delay=1.0))  # keeps the first exchange busy
+        await asyncio.to_thread(follow_redirect, location)
+        await wait_until(pilot, lambda: "Exchanging the code from the browser" in status_text(screen))
+        screen.query_one("#code", Input).value = location
+        screen.submit_pasted()
+        await wait_until(
+            pilot, lambda: any("already being exchanged" in n.message for n in app._notifications)
+        )
+        await app.workers.wait_for_complete()
     assert len(sandbox.requests_to("/token")) == 1
 
 
@@ -156,7 +181,7 @@ async def test_forged_state_by_paste_sends_no_token_request(
         assert screen.attempt is not None
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
         await paste(pilot, re.sub(r"state=[^&]+", "state=forged", location))
-        await wait_until(pilot, lambda: "different sign-in attempt" in status_text(app))
+        await wait_until(pilot, lambda: "different sign-in attempt" in status_text(screen))
     assert sandbox.requests_to("/token") == []
     assert not credentials_path.exists()
 
@@ -172,7 +197,7 @@ async def test_forged_state_by_callback_sends_no_token_request(
         page = await asyncio.to_thread(follow_redirect, re.sub(r"state=[^&]+", "state=forged", location))
         assert page.status == 400
         await pilot.pause(0.2)
-        assert "Exchanging" not in status_text(app)
+        assert "Exchanging" not in status_text(screen)
     assert sandbox.requests_to("/token") == []
 
 
@@ -183,8 +208,8 @@ async def test_access_denied_in_the_browser(app_for: Callable[..., GcalApp], san
         assert screen.attempt is not None
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url, allow=False)
         await asyncio.to_thread(follow_redirect, location)
-        await wait_until(pilot, lambda: "Sign-in was cancelled" in status_text(app))
-        assert "ctrl+r" in status_text(app)
+        await wait_until(pilot, lambda: "Sign-in was cancelled" in status_text(screen))
+        assert "ctrl+r" in status_text(screen)
         first_url = screen.attempt.authorize_url
         await pilot.press("ctrl+r")
         await wait_until(
@@ -208,8 +233,8 @@ async def test_reused_code_is_explained_and_old_credentials_survive(
         code = code_from_pasted(location, screen.attempt.expected)
         await asyncio.to_thread(exchange_code, screen.attempt, code)  # someone used it first
         await paste(pilot, location)
-        await wait_until(pilot, lambda: "already used" in status_text(app))
-        assert "invalid_grant" in status_text(app)
+        await wait_until(pilot, lambda: "already used" in status_text(screen))
+        assert "invalid_grant" in status_text(screen)
     assert credentials_path.read_bytes() == before
 
 
@@ -235,11 +260,12 @@ async def test_token_endpoint_trouble_keeps_the_code_usable(
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
         sandbox.inject("token", fault)
         await paste(pilot, location)
-        await wait_until(pilot, lambda: expected in status_text(app))
-        assert "try" in status_text(app)
+        await wait_until(pilot, lambda: expected in status_text(screen))
+        assert "try" in status_text(screen)
         sandbox.clear_faults()
         await pilot.press("enter")  # the same pasted URL, once more
-        await wait_until(pilot, lambda: "Credentials saved" in status_text(app))
+        await wait_until(pilot, lambda: on_events_screen(app))
+        assert "Credentials saved" in status_text(screen)
     assert_stored(credentials_path)
 
 
@@ -253,7 +279,7 @@ async def test_token_endpoint_refusing_connections(
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
         sandbox.stop()
         await paste(pilot, location)
-        await wait_until(pilot, lambda: "refused the connection" in status_text(app))
+        await wait_until(pilot, lambda: "refused the connection" in status_text(screen))
 
 
 async def test_a_second_submit_does_not_start_a_second_exchange(
@@ -294,8 +320,10 @@ async def test_bad_client_secrets_are_explained(
     path = setup(tmp_path)
     app = app_for(client_secrets_path=path, client_secrets_searched=(path,))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: expected in status_text(app))
-        text = status_text(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        screen = screen_of(app)
+        await wait_until(pilot, lambda: expected in status_text(screen))
+        text = status_text(screen)
         assert str(path) in text and "Google Cloud console" in text and "ctrl+r" in text
         assert app.screen.query_one("#copy").disabled
 
@@ -306,7 +334,9 @@ async def test_fixing_the_client_secrets_then_ctrl_r_recovers(
     path = tmp_path / "later.json"
     app = app_for(client_secrets_path=path, client_secrets_searched=(path,))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: "no such file" in status_text(app))
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        screen = screen_of(app)
+        await wait_until(pilot, lambda: "no such file" in status_text(screen))
         path.write_text(json.dumps(sandbox.client_secrets()))
         await pilot.press("ctrl+r")
         screen = await ready(pilot)

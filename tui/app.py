@@ -1,13 +1,18 @@
-"""The application: picks the first screen and moves between them."""
+"""The application: picks the first screen and moves between sign-in and the calendar."""
 
 from __future__ import annotations
 
+from oauth2client.client import OAuth2Credentials
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from tui.auth.stored import StoredSignIn, check_stored
 from tui.config import AppConfig
-from tui.messages import SignedIn
+from tui.messages import SignedIn, SignInNeeded
+from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
+from tui.storage import CredentialsStore
 
 
 class GcalApp(App[None]):
@@ -20,10 +25,38 @@ class GcalApp(App[None]):
         self.config = config
 
     def on_mount(self) -> None:
-        self.push_screen(SignInScreen(self.config))
+        if self.config.reauth:
+            self.push_screen(
+                SignInScreen(
+                    self.config,
+                    "Signing in again (--reauth): the stored "
+                    "credentials are replaced only when this succeeds.",
+                )
+            )
+        else:
+            self.check_stored_credentials()
+
+    @work(thread=True, exclusive=True, group="start")
+    def check_stored_credentials(self) -> None:
+        config = self.config
+        stored = check_stored(
+            config.credentials_path, config.client_secrets_path, config.scopes, config.now()
+        )
+        self.call_from_thread(self._start, stored)
+
+    def _start(self, stored: StoredSignIn) -> None:
+        if stored.credentials is not None:
+            self.push_screen(EventsScreen(self.config, stored.credentials))
+        else:
+            self.push_screen(SignInScreen(self.config, stored.reason))
 
     def on_signed_in(self, message: SignedIn) -> None:
-        self.notify("Signed in.")
+        credentials: OAuth2Credentials = message.credentials
+        credentials.set_store(CredentialsStore(self.config.credentials_path))
+        self.switch_screen(EventsScreen(self.config, credentials))
+
+    def on_sign_in_needed(self, message: SignInNeeded) -> None:
+        self.switch_screen(SignInScreen(self.config, message.reason))
 
 
 def make_app(config: AppConfig) -> GcalApp:

@@ -58,6 +58,7 @@ class AppConfig:
     days: int = 30
     exchange_timeout: float = 30.0
     api_timeout: float = 30.0
+    api_retry_base_delay: float = 1.0
     # Fixed values for snapshots and screenshots; None means fresh randomness and the real clock.
     fixed_state: str | None = None
     fixed_code_verifier: bytes | None = None

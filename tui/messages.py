@@ -9,6 +9,8 @@ from tui.auth.client_secrets import ClientSecretsError
 from tui.auth.flow import ExchangeError
 from tui.auth.listener import CallbackResult
 from tui.auth.session import AttemptSetup
+from tui.calendar.client import CalendarError, EventPage, RetryNotice
+from tui.calendar.model import CalendarInfo
 from tui.storage import CredentialsFileError
 
 
@@ -47,4 +49,40 @@ class SignedIn(Message):
 
     def __init__(self, credentials: OAuth2Credentials) -> None:
         self.credentials = credentials
+        super().__init__()
+
+
+class SignInNeeded(Message):
+    """The stored sign-in no longer works; the app goes back to the sign-in screen."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__()
+
+
+class EventsPageLoaded(Message):
+    def __init__(self, generation: int, page: EventPage) -> None:
+        self.generation = generation
+        self.page = page
+        super().__init__()
+
+
+class EventsLoadFailed(Message):
+    def __init__(self, generation: int, error: CalendarError) -> None:
+        self.generation = generation
+        self.error = error
+        super().__init__()
+
+
+class EventsLoadRetrying(Message):
+    def __init__(self, generation: int, notice: RetryNotice) -> None:
+        self.generation = generation
+        self.notice = notice
+        super().__init__()
+
+
+class CalendarsLoaded(Message):
+    def __init__(self, calendars: list[CalendarInfo] | None, error: CalendarError | None = None) -> None:
+        self.calendars = calendars
+        self.error = error
         super().__init__()

@@ -6,9 +6,11 @@ The file is what `oauth2client.file.Storage(path).get()` reads, so a person's ow
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from oauth2client import client
@@ -74,3 +76,45 @@ def load_credentials(path: Path) -> client.OAuth2Credentials | None:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CredentialsFileError(f"{path} is not a credentials file gcal-tui wrote ({exc}).") from None
     return credentials
+
+
+class CredentialsStore(client.Storage):
+    """oauth2client's Storage interface on the atomic writes above.
+
+    Attached with `credentials.set_store(store)`, it makes oauth2client save refreshed tokens.
+    A refresh that failed (credentials marked invalid) is never written, so the file survives.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(lock=threading.Lock())
+        self.path = path
+        self.write_error: CredentialsFileError | None = None
+
+    def locked_get(self) -> client.OAuth2Credentials | None:
+        try:
+            credentials = load_credentials(self.path)
+        except CredentialsFileError:
+            return None
+        if credentials is not None:
+            credentials.set_store(self)
+        return credentials
+
+    def locked_put(self, credentials: client.OAuth2Credentials) -> None:
+        if credentials.invalid:
+            return
+        try:
+            save_credentials(self.path, credentials)
+        except CredentialsFileError as error:
+            self.write_error = error
+        else:
+            self.write_error = None
+
+    def locked_delete(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def set_aside(path: Path, now: datetime.datetime) -> Path:
+    """Move an unusable credentials file out of the way, keeping it as a backup."""
+    backup = path.with_name(f"{path.name}.unusable-{now:%Y%m%d-%H%M%S}")
+    os.replace(path, backup)
+    return backup

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2 import FatalClientError, OAuth2Error
 
 from tui.sandbox import oauth
+from tui.sandbox.calendar_api import API_PREFIX, CalendarApi
+from tui.sandbox.calendar_data import CalendarStore, generate
 
 INSTALLED_CLIENT_ID = "123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com"
 INSTALLED_CLIENT_SECRET = "GOCSPX-FakeFakeFakeFakeFakeFake0"
@@ -53,7 +56,14 @@ Route = Callable[["_Handler", dict[str, str]], None]
 class Sandbox:
     """Start with `start()`, stop with `stop()`; `base_url` ends with a slash."""
 
-    def __init__(self, *, user: str = DEFAULT_USER, token_prefix: str = "sandbox") -> None:
+    def __init__(
+        self,
+        *,
+        user: str = DEFAULT_USER,
+        token_prefix: str = "sandbox",
+        calendars: CalendarStore | None = None,
+        today: date | None = None,
+    ) -> None:
         self.oauth_state = oauth.OAuthState(
             clients={
                 INSTALLED_CLIENT_ID: oauth.RegisteredClient(
@@ -76,7 +86,11 @@ class Sandbox:
             ("POST", "/token"): ("token", _Handler.token),
             ("POST", "/revoke"): ("revoke", _Handler.revoke),
         }
-        self._prefix_routes: list[tuple[str, str, str, Route]] = []
+        self.calendar_api = CalendarApi(calendars or generate(today or date.today()))
+        self._prefix_routes: list[tuple[str, str, str, Route]] = [
+            ("GET", f"{API_PREFIX}users/me/calendarList", "calendarList", self._calendar_route),
+            ("GET", f"{API_PREFIX}calendars/", "events", self._calendar_route),
+        ]
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -156,8 +170,8 @@ class Sandbox:
         with self._lock:
             return [request for request in self.requests if request.path == path]
 
-    def add_prefix_route(self, method: str, prefix: str, name: str, route: Route) -> None:
-        self._prefix_routes.append((method, prefix, name, route))
+    def _calendar_route(self, handler: _Handler, params: dict[str, str]) -> None:
+        self.calendar_api.handle(handler, params)
 
     def route_for(self, method: str, path: str) -> tuple[str, Route] | None:
         found = self._routes.get((method, path))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import webbrowser
 
-import pyperclip
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,6 +17,7 @@ from tui.auth.flow import ExchangeError, SignInAttempt, exchange_code
 from tui.auth.listener import CallbackResult
 from tui.auth.redirect import RedirectError, code_from_pasted
 from tui.auth.session import SignInSession
+from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
 from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
 from tui.storage import CredentialsFileError, save_credentials
@@ -51,6 +51,7 @@ class SignInScreen(Screen[None]):
             fixed_state=config.fixed_state,
             fixed_code_verifier=config.fixed_code_verifier,
         )
+        self.status = StatusPanel(id="status")
         self.attempt: SignInAttempt | None = None
         self.signed_in = False
 
@@ -77,12 +78,8 @@ class SignInScreen(Screen[None]):
                 )
                 yield Button("Exchange", id="exchange", variant="primary")
             yield Label("Status", classes="step-title")
-            yield StatusPanel(id="status")
+            yield self.status
         yield Footer()
-
-    @property
-    def status(self) -> StatusPanel:
-        return self.query_one(StatusPanel)
 
     def on_mount(self) -> None:
         self.title = "gcal-tui"
@@ -162,21 +159,7 @@ class SignInScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="clipboard")
     def copy_url(self, url: str) -> None:
-        try:
-            pyperclip.copy(url)
-        except pyperclip.PyperclipException:
-            self.app.call_from_thread(self._copy_through_terminal, url)
-        else:
-            self.app.call_from_thread(self.notify, "Link copied to the clipboard (pyperclip).")
-
-    def _copy_through_terminal(self, url: str) -> None:
-        self.app.copy_to_clipboard(url)
-        self.notify(
-            "No system clipboard here, so the link was sent to your terminal's clipboard (OSC 52). "
-            "If pasting gives nothing, select the link above instead; in tmux, `set -g set-clipboard on`.",
-            title="Copied through the terminal",
-            timeout=8,
-        )
+        copy_from_worker(self.app, url, "Link")
 
     def action_open_url(self) -> None:
         if self.attempt is None:

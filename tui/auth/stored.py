@@ -1,0 +1,67 @@
+"""At start-up: can the stored credentials be used as they are, and if not, why not?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from oauth2client import client
+
+from tui.auth.client_secrets import ClientSecretsError, load_client_secrets
+from tui.storage import CredentialsFileError, CredentialsStore, load_credentials, set_aside
+
+# A broader scope that Google treats as covering a narrower one.
+IMPLIED_SCOPES = {
+    "https://www.googleapis.com/auth/calendar": {
+        "https://www.googleapis.com/auth/calendar.readonly",
+        "https://www.googleapis.com/auth/calendar.events.readonly",
+    },
+}
+
+
+@dataclass(frozen=True)
+class StoredSignIn:
+    credentials: client.OAuth2Credentials | None
+    reason: str | None  # why the sign-in screen is shown, when there was something stored
+
+
+def covers(granted: set[str], requested: Sequence[str]) -> bool:
+    effective = set(granted)
+    for scope in granted:
+        effective |= IMPLIED_SCOPES.get(scope, set())
+    return set(requested) <= effective
+
+
+def check_stored(
+    credentials_path: Path, client_secrets_path: Path, scopes: Sequence[str], now: datetime
+) -> StoredSignIn:
+    try:
+        credentials = load_credentials(credentials_path)
+    except CredentialsFileError as error:
+        try:
+            backup = set_aside(credentials_path, now)
+        except OSError:
+            return StoredSignIn(None, f"{error} Sign in again; the file will be replaced.")
+        return StoredSignIn(None, f"{error} It was kept as {backup}. Sign in again.")
+    if credentials is None:
+        return StoredSignIn(None, None)
+    try:
+        secrets = load_client_secrets(client_secrets_path)
+    except ClientSecretsError:
+        return StoredSignIn(None, None)  # the sign-in screen explains the client secrets
+    if credentials.client_id != secrets.client_id:
+        return StoredSignIn(
+            None,
+            f"The stored sign-in belongs to another OAuth client ({credentials.client_id[:12]}…), "
+            f"not the one in {client_secrets_path}. Sign in again to use this one.",
+        )
+    if not covers(set(credentials.scopes or ()), scopes):
+        return StoredSignIn(
+            None, "The stored sign-in does not grant all the requested scopes. Sign in again to grant them."
+        )
+    if credentials.invalid or not credentials.refresh_token:
+        return StoredSignIn(None, "The stored sign-in can no longer be refreshed. Sign in again.")
+    credentials.set_store(CredentialsStore(credentials_path))
+    return StoredSignIn(credentials, None)

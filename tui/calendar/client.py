@@ -1,0 +1,312 @@
+"""Calendar v3 through googleapiclient: paging, retries with backoff, and errors in plain words."""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import json
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import httplib2
+from oauth2client import client
+
+from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
+
+PAGE_SIZE = 2500
+RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+
+ErrorKind = Literal["sign_in", "configuration", "request", "transient"]
+
+
+class CalendarError(Exception):
+    """What went wrong, in words for the status line, and what kind of recovery fits.
+
+    kind: "sign_in" (go back to the sign-in screen), "configuration" (fix a file or project),
+    "request" (this request cannot work: another calendar or range), "transient" (retry later).
+    """
+
+    def __init__(self, kind: ErrorKind, message: str, hint: str) -> None:
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message} {hint}")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5  # tries in all, the first included
+    base_delay: float = 1.0
+    max_delay: float = 32.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def delay(self, retry_number: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_delay)
+        ceiling = min(self.max_delay, self.base_delay * 2**retry_number)
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """Told to the caller before each wait, so the status line can say it is retrying."""
+
+    retry_number: int
+    delay: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class EventPage:
+    number: int
+    events: list[Event]
+    calendar_summary: str
+    time_zone: str
+    last: bool
+
+
+class AuthorizedHttp:
+    """An httplib2.Http look-alike: bearer token, and on 401 one refresh and one retry.
+
+    oauth2client's own `authorize()` refreshes up to twice per request and never refreshes a token
+    it knows has expired; this does what Google's guidance says instead.
+    """
+
+    def __init__(self, credentials: client.OAuth2Credentials, timeout: float) -> None:
+        self.credentials = credentials
+        self._http = httplib2.Http(timeout=timeout)
+        self.timeout = timeout
+
+    def refresh_if_expired(self) -> None:
+        if self.credentials.access_token_expired or not self.credentials.access_token:
+            self.credentials.refresh(self._http)
+
+    def request(
+        self,
+        uri: str,
+        method: str = "GET",
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        redirections: int = httplib2.DEFAULT_MAX_REDIRECTS,
+        connection_type: Any = None,
+    ) -> tuple[httplib2.Response, bytes]:
+        self.refresh_if_expired()
+        headers = dict(headers or {})
+        self.credentials.apply(headers)
+        response, content = self._http.request(
+            uri,
+            method,
+            body=body,
+            headers=headers,
+            redirections=redirections,
+            connection_type=connection_type,
+        )
+        if response.status == http.client.UNAUTHORIZED:
+            self.credentials.refresh(self._http)
+            self.credentials.apply(headers)
+            response, content = self._http.request(
+                uri,
+                method,
+                body=body,
+                headers=headers,
+                redirections=redirections,
+                connection_type=connection_type,
+            )
+        return response, content
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _error_reason(content: bytes) -> tuple[str, str]:
+    """(reason, message) from a Google API error body; empty strings when it has none."""
+    try:
+        error = json.loads(content.decode("utf-8"))["error"]
+        message = str(error.get("message", ""))
+        errors = error.get("errors") or [{}]
+        return str(errors[0].get("reason", "")), message
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
+        return "", ""
+
+
+def _retry_after(response: httplib2.Response) -> float | None:
+    value = response.get("retry-after")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    when = email.utils.parsedate_to_datetime(value) if value else None
+    return max(0.0, when.timestamp() - time.time()) if when else None
+
+
+def _refresh_error(error: client.HttpAccessTokenRefreshError) -> CalendarError:
+    text = str(error)
+    status = getattr(error, "status", None)
+    if text.startswith("invalid_grant"):
+        return CalendarError(
+            "sign_in",
+            "Google no longer accepts your sign-in: it was revoked, expired (apps in 'Testing' get 7 days), "
+            "went unused for six months, or was replaced by newer ones.",
+            "Sign in again.",
+        )
+    if text.startswith("invalid_client"):
+        return CalendarError(
+            "configuration",
+            "Google does not accept the client id and secret that these credentials were made with.",
+            "Check the client secrets file (download it again from Google Cloud console), then sign in.",
+        )
+    if status is not None and (status >= 500 or status == 429):
+        return CalendarError(
+            "transient", f"Refreshing the sign-in failed (HTTP {status}).", "Press r to retry."
+        )
+    return CalendarError("sign_in", f"Refreshing the sign-in failed ({text}).", "Sign in again.")
+
+
+class CalendarClient:
+    """One per worker thread: it owns an httplib2 connection, which is not thread-safe."""
+
+    def __init__(
+        self,
+        credentials: client.OAuth2Credentials,
+        api_root: str,
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+    ) -> None:
+        from googleapiclient.discovery import build  # lazily: it is slow to import
+
+        self.http = AuthorizedHttp(credentials, timeout)
+        self.retry = retry or RetryPolicy()
+        self.on_retry = on_retry or (lambda notice: None)
+        self.service = build(
+            "calendar",
+            "v3",
+            http=self.http,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options={"api_endpoint": f"{api_root}calendar/v3/"},
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _execute(self, request: Any) -> dict[str, Any]:
+        from googleapiclient.errors import HttpError
+
+        retry_number = 0
+        while True:
+            try:
+                result = request.execute(num_retries=0)
+                if not isinstance(result, dict):
+                    raise ValueError("not a JSON object")
+                return result
+            except HttpError as error:
+                status = error.resp.status
+                reason, message = _error_reason(error.content)
+                retryable = (
+                    status >= 500 or status == 429 or (status == 403 and reason in RETRYABLE_403_REASONS)
+                )
+                if not retryable or retry_number + 1 >= self.retry.attempts:
+                    raise self._http_error(status, reason, message, retryable) from None
+                delay = self.retry.delay(retry_number, _retry_after(error.resp))
+                label = reason or f"HTTP {status}"
+                self.on_retry(RetryNotice(retry_number + 1, delay, label))
+                self.retry.sleep(delay)
+                retry_number += 1
+            except client.HttpAccessTokenRefreshError as error:
+                raise _refresh_error(error) from None
+            except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
+                if isinstance(error, TimeoutError):
+                    raise CalendarError(
+                        "transient", "Google Calendar did not answer in time.", "Press r to retry."
+                    ) from None
+                raise CalendarError(
+                    "transient",
+                    f"Cannot reach Google Calendar ({error.__class__.__name__}).",
+                    "Check your network, then press r to retry.",
+                ) from None
+            except ValueError:
+                raise CalendarError(
+                    "transient",
+                    "Google Calendar sent an answer that is not JSON (a proxy or captive portal?).",
+                    "Press r to retry.",
+                ) from None
+
+    def _http_error(self, status: int, reason: str, message: str, retryable: bool) -> CalendarError:
+        detail = f" ({status}{': ' + message if message else ''})"
+        if retryable:
+            return CalendarError(
+                "transient", f"Google Calendar is busy or failing{detail}.", "Wait a minute, then press r."
+            )
+        if status == 401:
+            return CalendarError(
+                "sign_in", "Google Calendar refused the sign-in even after a refresh.", "Sign in again."
+            )
+        if status == 403 and reason == "accessNotConfigured":
+            return CalendarError(
+                "configuration",
+                f"The Google Calendar API is not enabled for this project{detail}.",
+                "Enable it in Google Cloud console (APIs & Services > Library), wait a minute, press r.",
+            )
+        if status == 403 and reason == "insufficientPermissions":
+            return CalendarError(
+                "sign_in",
+                "The sign-in does not allow reading calendars (insufficient scopes).",
+                "Sign in again with a calendar scope.",
+            )
+        if status == 403:
+            return CalendarError(
+                "request", f"Access to this calendar is forbidden{detail}.", "Press c to pick another."
+            )
+        if status == 404:
+            return CalendarError(
+                "request",
+                f"No such calendar, or it is not shared with you{detail}.",
+                "Press c to pick another.",
+            )
+        return CalendarError(
+            "request",
+            f"Google Calendar rejected the request{detail}.",
+            "Press r to retry, or c for another calendar.",
+        )
+
+    def calendars(self) -> list[CalendarInfo]:
+        calendars: list[CalendarInfo] = []
+        collection = self.service.calendarList()
+        request = collection.list(maxResults=250)
+        while request is not None:
+            response = self._execute(request)
+            calendars += [
+                parse_calendar(item) for item in response.get("items", []) if isinstance(item, dict)
+            ]
+            request = collection.list_next(request, response)
+        return calendars
+
+    def event_pages(self, calendar_id: str, start: datetime, end: datetime) -> Iterator[EventPage]:
+        """Every page of events in [start, end), in start order, cancelled ones left out."""
+        collection = self.service.events()
+        request = collection.list(
+            calendarId=calendar_id,
+            singleEvents=True,
+            orderBy="startTime",
+            timeMin=start.isoformat(),
+            timeMax=end.isoformat(),
+            maxResults=PAGE_SIZE,
+        )
+        number = 0
+        while request is not None:
+            response = self._execute(request)
+            number += 1
+            summary = str(response.get("summary") or calendar_id)
+            events = [
+                event
+                for item in response.get("items", [])
+                if isinstance(item, dict) and (event := parse_event(item, summary)) is not None
+            ]
+            request = collection.list_next(request, response)
+            yield EventPage(number, events, summary, str(response.get("timeZone") or ""), request is None)

@@ -1,0 +1,244 @@
+"""Events and calendars as plain data, parsed from Calendar v3 JSON, and how to word their times."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from html.parser import HTMLParser
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Attendee:
+    email: str
+    name: str
+    response: str  # accepted, declined, tentative, needsAction
+    optional: bool = False
+    organizer: bool = False
+    resource: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    summary: str  # "" when the event has none
+    start: datetime | date
+    end: datetime | date
+    all_day: bool
+    status: str = "confirmed"
+    location: str = ""
+    description: str = ""
+    time_zone: str = ""
+    organizer: str = ""
+    attendees: tuple[Attendee, ...] = ()
+    conference_link: str = ""
+    html_link: str = ""
+    recurring_event_id: str = ""
+    calendar: str = ""
+    search_text: str = field(default="", repr=False, compare=False)
+
+    @property
+    def title(self) -> str:
+        return self.summary or "(No title)"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def starts_at(self, zone: tzinfo) -> datetime:
+        return _instant(self.start, zone)
+
+    def ends_at(self, zone: tzinfo) -> datetime:
+        return _instant(self.end, zone)
+
+    def is_ongoing(self, now: datetime) -> bool:
+        zone = now.tzinfo
+        assert zone is not None
+        return self.starts_at(zone) <= now < self.ends_at(zone)
+
+    def is_on(self, day: date, zone: tzinfo) -> bool:
+        """Whether any part of the event falls on `day` in `zone`."""
+        day_start = datetime.combine(day, datetime.min.time(), zone)
+        return self.starts_at(zone) < day_start + timedelta(days=1) and self.ends_at(zone) > day_start
+
+
+@dataclass(frozen=True)
+class CalendarInfo:
+    id: str
+    summary: str
+    access_role: str
+    primary: bool = False
+    time_zone: str = ""
+
+
+def _instant(value: datetime | date, zone: tzinfo) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(zone)
+    return datetime.combine(value, datetime.min.time(), zone)
+
+
+def _when(part: dict[str, Any] | None) -> tuple[datetime | date, bool]:
+    part = part or {}
+    if "dateTime" in part:
+        return datetime.fromisoformat(part["dateTime"]), False
+    if "date" in part:
+        return date.fromisoformat(part["date"]), True
+    raise ValueError("event has neither dateTime nor date")
+
+
+# C0 and C1 control characters but tab and newline; they could drive the terminal (ANSI escapes).
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd")
+_CONTROL[0x1B] = "␛"
+
+
+def safe_text(value: Any) -> str:
+    """Text from the API made harmless for a terminal: control characters become visible marks."""
+    return value.translate(_CONTROL) if isinstance(value, str) else ""
+
+
+_text = safe_text
+
+
+class _HtmlToText(HTMLParser):
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "ul", "ol"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links.append((dict(attrs).get("href") or "", len(self.parts)))
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("• ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links:
+            href, first = self.links.pop()
+            if href and href != "".join(self.parts[first:]).strip():
+                self.parts.append(f" ({href})")
+        if tag in ("p", "div", "li"):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def description_text(description: str) -> str:
+    """Google sends descriptions as a little HTML; show them as plain text."""
+    if "<" not in description and "&" not in description:
+        return description.strip()
+    parser = _HtmlToText()
+    parser.feed(description)
+    parser.close()
+    text = "".join(parser.parts)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _conference_link(item: dict[str, Any]) -> str:
+    for entry in (item.get("conferenceData") or {}).get("entryPoints") or []:
+        if isinstance(entry, dict) and entry.get("entryPointType") == "video":
+            return _text(entry.get("uri"))
+    return _text(item.get("hangoutLink"))
+
+
+def _person(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    name, email = _text(value.get("displayName")), _text(value.get("email"))
+    return f"{name} <{email}>" if name and email else name or email
+
+
+def parse_event(item: dict[str, Any], calendar: str = "") -> Event | None:
+    """An Event, or None for an item that cannot be shown (a cancelled exception has no start)."""
+    if item.get("status") == "cancelled":
+        return None
+    try:
+        start, all_day = _when(item.get("start"))
+        end, _ = _when(item.get("end"))
+    except (ValueError, TypeError):
+        return None
+    attendees = tuple(
+        Attendee(
+            email=_text(person.get("email")),
+            name=_text(person.get("displayName")),
+            response=_text(person.get("responseStatus")) or "needsAction",
+            optional=bool(person.get("optional")),
+            organizer=bool(person.get("organizer")),
+            resource=bool(person.get("resource")),
+        )
+        for person in item.get("attendees") or []
+        if isinstance(person, dict)
+    )
+    summary, location, description = (
+        _text(item.get("summary")),
+        _text(item.get("location")),
+        _text(item.get("description")),
+    )
+    return Event(
+        id=_text(item.get("id")),
+        summary=summary,
+        start=start,
+        end=end,
+        all_day=all_day,
+        status=_text(item.get("status")) or "confirmed",
+        location=location,
+        description=description,
+        time_zone=_text((item.get("start") or {}).get("timeZone")),
+        organizer=_person(item.get("organizer")),
+        attendees=attendees,
+        conference_link=_conference_link(item),
+        html_link=_text(item.get("htmlLink")),
+        recurring_event_id=_text(item.get("recurringEventId")),
+        calendar=calendar,
+        search_text=f"{summary}\n{location}\n{description}".casefold(),
+    )
+
+
+def parse_calendar(item: dict[str, Any]) -> CalendarInfo:
+    return CalendarInfo(
+        id=_text(item.get("id")),
+        summary=_text(item.get("summaryOverride")) or _text(item.get("summary")) or _text(item.get("id")),
+        access_role=_text(item.get("accessRole")),
+        primary=bool(item.get("primary")),
+        time_zone=_text(item.get("timeZone")),
+    )
+
+
+# Wording
+def format_day(day: date, today: date) -> str:
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def format_dates(event: Event, zone: tzinfo, today: date) -> str:
+    """The day, or the span of days; an all-day end date is exclusive, as Google defines it."""
+    first = event.starts_at(zone).date()
+    if event.all_day:
+        last = max(first, event.ends_at(zone).date() - timedelta(days=1))
+    else:
+        last = max(first, (event.ends_at(zone) - timedelta(microseconds=1)).date())
+    if last == first:
+        return format_day(first, today)
+    return f"{format_day(first, today)} – {format_day(last, today)}"
+
+
+def format_times(event: Event, zone: tzinfo, today: date) -> str:
+    if event.all_day:
+        return "all day"
+    start, end = event.starts_at(zone), event.ends_at(zone)
+    if end.date() == start.date() or end - start <= timedelta(0):
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%H:%M} – {format_day(end.date(), today)} {end:%H:%M}"
+
+
+def format_when(event: Event, zone: tzinfo, today: date) -> str:
+    """One line for the detail view, with the event's own time zone when it has one."""
+    text = f"{format_dates(event, zone, today)}, {format_times(event, zone, today)}"
+    if event.time_zone:
+        text += f" (event time zone: {event.time_zone})"
+    return text

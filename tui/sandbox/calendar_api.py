@@ -1,0 +1,213 @@
+"""Calendar v3 emulator routes: calendarList.list and events.list, with Google's paging and errors."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from tui.sandbox.calendar_data import CalendarStore
+
+if TYPE_CHECKING:
+    from tui.sandbox.server import _Handler
+
+READ_SCOPES = frozenset(
+    {
+        "https://www.googleapis.com/auth/calendar.readonly",
+        "https://www.googleapis.com/auth/calendar",
+        "https://www.googleapis.com/auth/calendar.events.readonly",
+    }
+)
+API_PREFIX = "/calendar/v3/"
+
+
+def error_body(status: int, reason: str, message: str, domain: str = "global") -> dict[str, Any]:
+    return {
+        "error": {
+            "errors": [{"domain": domain, "reason": reason, "message": message}],
+            "code": status,
+            "message": message,
+        }
+    }
+
+
+UNAUTHENTICATED = {
+    "error": {
+        "code": 401,
+        "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+        "cookie or other valid authentication credential.",
+        "errors": [
+            {
+                "message": "Invalid Credentials",
+                "domain": "global",
+                "reason": "authError",
+                "location": "Authorization",
+                "locationType": "header",
+            }
+        ],
+        "status": "UNAUTHENTICATED",
+    }
+}
+INSUFFICIENT_SCOPES = {
+    "error": {
+        "code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "errors": [
+            {"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}
+        ],
+        "status": "PERMISSION_DENIED",
+    }
+}
+
+
+def _token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def _offset(token: str) -> int | None:
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        prefix, value = text.split(":")
+        return int(value) if prefix == "offset" else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("timeMin and timeMax need an offset")
+    return moment
+
+
+class CalendarApi:
+    """Serves the store; `page_size` caps every page (Google's pages may be shorter than asked)."""
+
+    def __init__(self, store: CalendarStore, page_size: int = 2500) -> None:
+        self.store = store
+        self.page_size = page_size
+        self.latency = 0.0
+        self._selection_cache: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+    def replace_store(self, store: CalendarStore) -> None:
+        self.store = store
+        self._selection_cache.clear()
+
+    def handle(self, handler: _Handler, params: dict[str, str]) -> None:
+        if self.latency:
+            time.sleep(self.latency)
+        auth = handler.headers.get("Authorization", "")
+        record = None
+        if auth.startswith("Bearer "):
+            record = handler.sandbox.oauth_state.access_token_owner(auth.removeprefix("Bearer "))
+        if record is None:
+            handler.send_json(
+                401,
+                UNAUTHENTICATED,
+                {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'},
+            )
+            return
+        if not READ_SCOPES & set(record.scopes):
+            handler.send_json(403, INSUFFICIENT_SCOPES)
+            return
+        path = handler.path.split("?", 1)[0].removeprefix(API_PREFIX)
+        if path == "users/me/calendarList":
+            handler.send_json(
+                200,
+                {
+                    "kind": "calendar#calendarList",
+                    "etag": '"p33g8fake0"',
+                    "nextSyncToken": "CKDxfakeSyncToken",
+                    "items": [{"kind": "calendar#calendarListEntry", **e} for e in self.store.entries],
+                },
+            )
+            return
+        parts = path.split("/")
+        if len(parts) == 3 and parts[0] == "calendars" and parts[2] == "events":
+            self.events_list(handler, unquote(parts[1]), params)
+            return
+        handler.send_json(404, error_body(404, "notFound", "Not Found"))
+
+    def events_list(self, handler: _Handler, calendar_id: str, params: dict[str, str]) -> None:
+        entry = self.store.entry(calendar_id)
+        if entry is None:
+            handler.send_json(404, error_body(404, "notFound", "Not Found"))
+            return
+        try:
+            time_min, time_max = _moment(params.get("timeMin")), _moment(params.get("timeMax"))
+            max_results = min(int(params.get("maxResults", "250")), 2500)
+        except ValueError:
+            handler.send_json(400, error_body(400, "badRequest", "Bad Request"))
+            return
+        if params.get("orderBy") == "startTime" and params.get("singleEvents") != "true":
+            handler.send_json(
+                400,
+                error_body(
+                    400, "badRequest", "The requested ordering is not available for the particular query."
+                ),
+            )
+            return
+        offset = _offset(params["pageToken"]) if "pageToken" in params else 0
+        if offset is None:
+            handler.send_json(400, error_body(400, "invalid", "Invalid page token value."))
+            return
+        selected = self._select(entry["id"], time_min, time_max, params.get("q", ""))
+        size = max(1, min(max_results, self.page_size))
+        page = selected[offset : offset + size]
+        body: dict[str, Any] = {
+            "kind": "calendar#events",
+            "etag": '"p32cfake1"',
+            "summary": entry["summary"],
+            "description": "",
+            "updated": "2026-11-25T08:00:00.000Z",
+            "timeZone": entry["timeZone"],
+            "accessRole": entry["accessRole"],
+            "defaultReminders": [],
+        }
+        if offset + size < len(selected):
+            body["nextPageToken"] = _token(offset + size)
+        else:
+            body["nextSyncToken"] = "CPDAlvWDx_fakeSyncToken"
+        body["items"] = page
+        handler.send_body(200, json.dumps(body).encode(), "application/json; charset=UTF-8")
+
+    def _select(
+        self, calendar_id: str, time_min: datetime | None, time_max: datetime | None, query: str
+    ) -> list[dict[str, Any]]:
+        key = (calendar_id, time_min, time_max, query, len(self.store.events.get(calendar_id, ())))
+        cached = self._selection_cache.get(key)
+        if cached is None:
+            needle = query.casefold()
+            cached = [
+                item
+                for start, end, item in self.store.events.get(calendar_id, ())
+                if (time_min is None or end > time_min)
+                and (time_max is None or start < time_max)
+                and (
+                    not needle
+                    or needle
+                    in json.dumps(
+                        [item.get("summary"), item.get("location"), item.get("description")],
+                        ensure_ascii=False,
+                    ).casefold()
+                )
+            ]
+            self._selection_cache = {key: cached}
+        return cached
+
+
+def load_store_from_pages(*pages: Path) -> CalendarStore:
+    """A store holding exactly the items of recorded events.list pages (the fixtures)."""
+    store = CalendarStore()
+    for page in pages:
+        body = json.loads(page.read_text())
+        for item in body["items"]:
+            store.add("ada.lovelace@example.com", item)
+    store.sort()
+    return store

@@ -1,0 +1,101 @@
+"""One event in full, as plain text: nothing in it is read as markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from tui.calendar.model import Attendee, Event, description_text, format_when
+from tui.clipboard import copy_from_worker
+from tui.config import AppConfig
+
+RESPONSE_MARKS = {
+    "accepted": "✓ accepted",
+    "declined": "✗ declined",
+    "tentative": "? maybe",
+    "needsAction": "· no reply",
+}
+
+
+def attendee_line(person: Attendee) -> str:
+    who = f"{person.name} <{person.email}>" if person.name else person.email
+    notes = [
+        note
+        for flag, note in (
+            (person.organizer, "organizer"),
+            (person.optional, "optional"),
+            (person.resource, "room"),
+        )
+        if flag
+    ]
+    extra = f" ({', '.join(notes)})" if notes else ""
+    return f"  {RESPONSE_MARKS.get(person.response, person.response):<12} {who}{extra}"
+
+
+def event_text(event: Event, config: AppConfig) -> Text:
+    now = config.now()
+    zone = now.tzinfo
+    assert zone is not None
+    text = Text()
+    text.append(f"{event.title}\n", style="bold")
+    text.append("\n")
+
+    def field(label: str, value: str) -> None:
+        if value:
+            text.append(f"{label:<12}", style="dim")
+            text.append(f"{value}\n")
+
+    field("When", format_when(event, zone, now.date()))
+    field("Where", event.location)
+    field("Calendar", event.calendar)
+    field("Organizer", event.organizer)
+    field("Video call", event.conference_link)
+    field("Link", event.html_link)
+    if event.recurring_event_id:
+        field("Repeats", "This is one occurrence of a recurring event.")
+    if event.attendees:
+        going = sum(person.response == "accepted" for person in event.attendees)
+        text.append(f"\nGuests: {len(event.attendees)} ({going} accepted)\n", style="bold")
+        for person in event.attendees:
+            text.append(attendee_line(person) + "\n")
+    description = description_text(event.description)
+    if description:
+        text.append("\nDescription\n", style="bold")
+        text.append(description + "\n")
+    return text
+
+
+class EventDetailScreen(ModalScreen[None]):
+    CSS_PATH = "event_detail.tcss"
+    BINDINGS = [
+        Binding("escape,q", "dismiss", "Close"),
+        Binding("y", "copy_link", "Copy event link"),
+    ]
+
+    def __init__(self, event: Event, config: AppConfig) -> None:
+        super().__init__()
+        self.event = event
+        self.config = config
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(event_text(self.event, self.config), id="detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail").focus()
+
+    def action_copy_link(self) -> None:
+        if not self.event.html_link:
+            self.notify("This event has no link.", severity="warning")
+            return
+        self.copy_link(self.event.html_link)
+
+    @work(thread=True, exclusive=True, group="clipboard")
+    def copy_link(self, link: str) -> None:
+        copy_from_worker(self.app, link, "Event link")

@@ -1,0 +1,271 @@
+"""The events screen: the calendar in a table that fills in page by page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+
+from oauth2client.client import OAuth2Credentials
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from tui.calendar.client import CalendarClient, CalendarError, RetryPolicy
+from tui.calendar.model import Event, format_dates, format_day, format_times
+from tui.config import AppConfig
+from tui.messages import EventsLoadFailed, EventsLoadRetrying, EventsPageLoaded, SignInNeeded
+from tui.screens.calendar_picker import CalendarPickerScreen
+from tui.screens.event_detail import EventDetailScreen
+from tui.screens.range_picker import RangePickerScreen
+from tui.widgets.events_table import EventsTable
+
+COLUMNS = (("Date", 24), ("Time", 23), ("Summary", 40), ("Location", 24))
+
+
+def start_of_day(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class EventsScreen(Screen[None]):
+    CSS_PATH = "events.tcss"
+    AUTO_FOCUS = "#events"
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "filter", "Filter"),
+        Binding("c", "pick_calendar", "Calendars"),
+        Binding("d", "pick_range", "Range"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self, config: AppConfig, credentials: OAuth2Credentials) -> None:
+        super().__init__()
+        self.config = config
+        self.credentials = credentials
+        self.calendar_id = config.calendar_id
+        self.calendar_name = config.calendar_id
+        self.days = config.days
+        self.events: list[Event] = []
+        self.shown_events: list[Event] = []
+        self.filter_text = ""
+        self.generation = 0
+        self.fetching = False
+        self.pages_loaded = 0
+        self.refreshed_at: datetime | None = None
+        self.notice: Text | None = None
+        self.retry_policy = RetryPolicy(base_delay=config.api_retry_base_delay)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary-line")
+        yield Static(id="notice-line")
+        yield Input(placeholder="Filter the loaded events (Enter to keep, Esc to clear)", id="filter")
+        yield EventsTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    @property
+    def table(self) -> EventsTable:
+        return self.query_one("#events", EventsTable)
+
+    @property
+    def zone(self) -> tzinfo:
+        zone = self.config.now().tzinfo
+        assert zone is not None
+        return zone
+
+    def on_mount(self) -> None:
+        self.title = "gcal-tui"
+        self.sub_title = "Calendar"
+        for label, width in COLUMNS:
+            self.table.add_column(label, width=width, key=label.lower())
+        self.query_one("#filter", Input).display = False
+        self.load()
+
+    # Loading
+    def range(self) -> tuple[datetime, datetime]:
+        start = start_of_day(self.config.now())
+        return start, start + timedelta(days=self.days)
+
+    def load(self) -> None:
+        self.generation += 1
+        self.fetching = True
+        self.pages_loaded = 0
+        self.notice = Text("Loading…")
+        self.update_status()
+        start, end = self.range()
+        self.fetch_events(self.generation, self.calendar_id, start, end)
+
+    @work(thread=True, exclusive=True, group="events")
+    def fetch_events(self, generation: int, calendar_id: str, start: datetime, end: datetime) -> None:
+        worker = get_current_worker()
+        client = None
+        try:
+            client = CalendarClient(
+                self.credentials,
+                self.config.api_endpoint,
+                timeout=self.config.api_timeout,
+                retry=self.retry_policy,
+                on_retry=lambda notice: self.post_message(EventsLoadRetrying(generation, notice)),
+            )
+            for page in client.event_pages(calendar_id, start, end):
+                if worker.is_cancelled:
+                    return
+                self.post_message(EventsPageLoaded(generation, page))
+        except CalendarError as error:
+            self.post_message(EventsLoadFailed(generation, error))
+        finally:
+            if client is not None:
+                client.close()
+
+    def on_events_page_loaded(self, message: EventsPageLoaded) -> None:
+        if message.generation != self.generation:
+            return
+        page = message.page
+        if page.number == 1:
+            self._replace_events([])
+        self.pages_loaded = page.number
+        self.calendar_name = page.calendar_summary
+        self.events.extend(page.events)
+        self._append_rows([event for event in page.events if self._matches(event)])
+        if page.last:
+            self.fetching = False
+            self.refreshed_at = self.config.now()
+            self.notice = None
+        else:
+            self.notice = Text(f"Loading… page {page.number} in, {len(self.events):,} events so far")
+        self.update_status()
+
+    def on_events_load_retrying(self, message: EventsLoadRetrying) -> None:
+        if message.generation != self.generation:
+            return
+        notice = message.notice
+        self.notice = Text(
+            f"Google Calendar asked us to slow down ({notice.reason}): retry {notice.retry_number} "
+            f"in {notice.delay:.1f} s…",
+            style="yellow",
+        )
+        self.update_status()
+
+    def on_events_load_failed(self, message: EventsLoadFailed) -> None:
+        if message.generation != self.generation:
+            return
+        self.fetching = False
+        error = message.error
+        if error.kind == "sign_in":
+            self.post_message(SignInNeeded(error.message))
+            return
+        kept = f" The {len(self.shown_events):,} events shown are from before." if self.events else ""
+        self.notice = Text(f"✗ {error.message}{kept} {error.hint}", style="bold red")
+        self.notify(f"{error.message} {error.hint}", severity="error", timeout=8)
+        self.update_status()
+
+    # Table
+    def _matches(self, event: Event) -> bool:
+        return not self.filter_text or self.filter_text in event.search_text
+
+    def _replace_events(self, events: list[Event]) -> None:
+        self.events = events
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        selected = self.selected_event()
+        self.table.clear()
+        self.shown_events = []
+        self._append_rows([event for event in self.events if self._matches(event)])
+        if selected is not None and selected in self.shown_events:
+            self.table.move_cursor(row=self.shown_events.index(selected), animate=False)
+
+    def _append_rows(self, events: list[Event]) -> None:
+        now = self.config.now()
+        zone, today = self.zone, now.date()
+        self.table.add_rows(self._row(event, now, zone, today) for event in events)
+        self.shown_events.extend(events)
+
+    @staticmethod
+    def _row(event: Event, now: datetime, zone: tzinfo, today: date) -> tuple[Text, ...]:
+        if event.is_ongoing(now):
+            style = "bold green"
+        elif event.is_on(today, zone):
+            style = "bold"
+        else:
+            style = ""
+        return tuple(
+            Text(value, style=style, no_wrap=True, overflow="ellipsis")
+            for value in (
+                format_dates(event, zone, today),
+                format_times(event, zone, today),
+                event.title,
+                event.location,
+            )
+        )
+
+    def selected_event(self) -> Event | None:
+        row = self.table.cursor_row
+        return self.shown_events[row] if self.shown_events and 0 <= row < len(self.shown_events) else None
+
+    def update_status(self) -> None:
+        start, end = self.range()
+        today = self.config.now().date()
+        summary = Text()
+        summary.append(self.calendar_name, style="bold")
+        summary.append(
+            f"  ·  {format_day(start.date(), today)} – {format_day((end - timedelta(days=1)).date(), today)}"
+        )
+        count = len(self.shown_events)
+        summary.append(f"  ·  {count:,} event{'s' if count != 1 else ''}")
+        if self.filter_text:
+            summary.append(f" matching “{self.filter_text}” (of {len(self.events):,})")
+        if self.refreshed_at is not None:
+            summary.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
+        self.query_one("#summary-line", Static).update(summary)
+        self.query_one("#notice-line", Static).update(self.notice or "")
+
+    # Actions
+    def action_refresh(self) -> None:
+        self.load()
+
+    @on(DataTable.RowSelected, "#events")
+    def open_event(self) -> None:
+        event = self.selected_event()
+        if event is not None:
+            self.app.push_screen(EventDetailScreen(event, self.config))
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, message: Input.Changed) -> None:
+        self.filter_text = message.value.strip().casefold()
+        self._rebuild()
+        self.update_status()
+
+    @on(Input.Submitted, "#filter")
+    def filter_kept(self) -> None:
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.display = False
+        self.table.focus()
+
+    def action_pick_calendar(self) -> None:
+        def chosen(calendar_id: str | None) -> None:
+            if calendar_id and calendar_id != self.calendar_id:
+                self.calendar_id = calendar_id
+                self.calendar_name = calendar_id
+                self.load()
+
+        self.app.push_screen(CalendarPickerScreen(self.config, self.credentials, self.calendar_id), chosen)
+
+    def action_pick_range(self) -> None:
+        def chosen(days: int | None) -> None:
+            if days and days != self.days:
+                self.days = days
+                self.load()
+
+        self.app.push_screen(RangePickerScreen(self.days), chosen)
