@@ -12,9 +12,16 @@ from typing import Any
 import pyperclip
 import pytest
 
+from oauth2client.client import OAuth2Credentials
+
 from tui.app import GcalApp, make_app
-from tui.config import AppConfig
+from tui.auth.client_secrets import load_client_secrets
+from tui.auth.flow import exchange_code, start_attempt
+from tui.auth.redirect import code_from_pasted
+from tui.config import READONLY_SCOPE, AppConfig
 from tui.sandbox import Sandbox
+from tui.sandbox.browser import consent
+from tui.storage import CredentialsStore, save_credentials
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -51,6 +58,7 @@ def config(client_secrets: Path, credentials_path: Path, sandbox: Sandbox) -> Ap
         api_endpoint=sandbox.base_url,
         exchange_timeout=2.0,
         api_timeout=2.0,
+        api_retry_base_delay=0.01,
     )
 
 
@@ -88,3 +96,20 @@ async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float =
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.05)
+
+
+def sign_in_directly(client_secrets: Path, scopes: tuple[str, ...] = (READONLY_SCOPE,)) -> OAuth2Credentials:
+    """The whole flow without the UI: authorize URL, consent in the sandbox, code exchange."""
+    attempt = start_attempt(
+        load_client_secrets(client_secrets), scopes, "http://127.0.0.1:8085/oauth2callback"
+    )
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    return exchange_code(attempt, code)
+
+
+@pytest.fixture
+def stored_credentials(client_secrets: Path, credentials_path: Path) -> OAuth2Credentials:
+    credentials = sign_in_directly(client_secrets)
+    save_credentials(credentials_path, credentials)
+    credentials.set_store(CredentialsStore(credentials_path))
+    return credentials

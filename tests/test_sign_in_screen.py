@@ -38,7 +38,8 @@ def status_text(screen: SignInScreen) -> str:
 
 
 def on_events_screen(app: GcalApp) -> bool:
-    return isinstance(app.screen, EventsScreen)
+    """Signed in, and the calendar has finished loading (so the test leaves a settled app)."""
+    return isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
 
 
 async def ready(pilot) -> SignInScreen:  # type: ignore[no-untyped-def]

@@ -231,8 +231,10 @@ def format_times(event: Event, zone: tzinfo, today: date) -> str:
     if event.all_day:
         return "all day"
     start, end = event.starts_at(zone), event.ends_at(zone)
-    if end.date() == start.date() or end - start <= timedelta(0):
+    if end <= start or end.date() == start.date():
         return f"{start:%H:%M}–{end:%H:%M}"
+    if (end - timedelta(microseconds=1)).date() == start.date():
+        return f"{start:%H:%M}–24:00"
     return f"{start:%H:%M} – {format_day(end.date(), today)} {end:%H:%M}"
 
 

@@ -1,0 +1,229 @@
+"""The Calendar client against the emulator, through the real googleapiclient, oauth2client and httplib2."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from oauth2client.client import OAuth2Credentials
+from oauth2client.file import Storage
+
+from tests.conftest import fixture_path, load_fixture
+from tui.calendar.client import CalendarClient, CalendarError, RetryNotice, RetryPolicy
+from tui.sandbox import Sandbox
+from tui.sandbox.calendar_api import load_store_from_pages
+from tui.sandbox.server import Fault
+
+START = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+END = START + dt.timedelta(days=30)
+API_ERRORS = load_fixture("api_errors.json")
+FAST = RetryPolicy(attempts=4, base_delay=0.01)
+
+
+def client_for(
+    sandbox: Sandbox,
+    credentials: OAuth2Credentials,
+    notices: list[RetryNotice] | None = None,
+    timeout: float = 5.0,
+) -> CalendarClient:
+    return CalendarClient(
+        credentials,
+        sandbox.base_url,
+        timeout=timeout,
+        retry=FAST,
+        on_retry=(notices.append if notices is not None else None),
+    )
+
+
+def all_events(client: CalendarClient, calendar: str = "primary") -> list:
+    return [event for page in client.event_pages(calendar, START, END) for event in page.events]
+
+
+def event_requests(sandbox: Sandbox) -> list:
+    return [r for r in sandbox.requests if r.path.endswith("/events")]
+
+
+def expected_ids(sandbox: Sandbox, calendar: str = "ada.lovelace@example.com") -> list[str]:
+    return [
+        item["id"]
+        for start, end, item in sandbox.calendar_api.store.events[calendar]
+        if end > START and start < END and item.get("status") != "cancelled"
+    ]
+
+
+def test_every_short_page_is_followed(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    sandbox.calendar_api.page_size = 10
+    pages = list(client_for(sandbox, stored_credentials).event_pages("primary", START, END))
+    assert len(pages) >= 3
+    assert [page.last for page in pages] == [False] * (len(pages) - 1) + [True]
+    shown = [event.id for page in pages for event in page.events]
+    assert shown == expected_ids(sandbox)
+    first = event_requests(sandbox)[0].params
+    assert first["singleEvents"] == "true" and first["orderBy"] == "startTime"
+    assert first["maxResults"] == "2500"
+    assert dt.datetime.fromisoformat(first["timeMin"]) == START and first["timeMin"].endswith("+00:00")
+    assert dt.datetime.fromisoformat(first["timeMax"]) == END
+    assert all("pageToken" in r.params for r in event_requests(sandbox)[1:])
+
+
+def test_googles_recorded_pages(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    sandbox.calendar_api.replace_store(
+        load_store_from_pages(fixture_path("events_page1.json"), fixture_path("events_page2.json"))
+    )
+    sandbox.calendar_api.page_size = 4
+    pages = list(
+        client_for(sandbox, stored_credentials).event_pages(
+            "primary",
+            dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc),
+            dt.datetime(2026, 12, 26, tzinfo=dt.timezone.utc),
+        )
+    )
+    assert len(pages) == 2
+    assert [e.id for e in pages[0].events] == ["0aallday1", "1recur_20261127T090000Z", "2untitled", "3review"]
+    assert [e.id for e in pages[1].events] == ["4multiday", "5tz", "6ooo"]  # cancelled one left out
+    assert pages[0].calendar_summary == "ada.lovelace@example.com"
+
+
+def test_calendar_list(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    calendars = client_for(sandbox, stored_credentials).calendars()
+    assert [c.summary for c in calendars if c.primary] == ["ada.lovelace@example.com"]
+    assert len(calendars) == 3
+
+
+def test_401_refreshes_once_then_retries_and_stores_the_new_token(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, credentials_path: Path
+) -> None:
+    old_access, old_refresh = stored_credentials.access_token, stored_credentials.refresh_token
+    sandbox.oauth_state.expire_access_tokens()
+    assert all_events(client_for(sandbox, stored_credentials))
+    refreshes = [r for r in sandbox.requests_to("/token") if r.params["grant_type"] == "refresh_token"]
+    assert len(refreshes) == 1
+    stored = Storage(str(credentials_path)).get()
+    assert stored.access_token != old_access and stored.access_token == stored_credentials.access_token
+    assert stored.refresh_token == old_refresh  # Google sent none back, so the old one is kept
+
+
+def test_token_known_to_be_expired_is_refreshed_before_the_first_call(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    stored_credentials.token_expiry = dt.datetime.utcnow() - dt.timedelta(minutes=5)
+    all_events(client_for(sandbox, stored_credentials))
+    paths = [r.path for r in sandbox.requests if r.path == "/token" or r.path.endswith("/events")]
+    assert paths[:2] == ["/token", "/token"]  # the sign-in's exchange, then the refresh
+    assert paths[2].endswith("/events")
+
+
+def test_401_twice_in_a_row_is_a_sign_in_error_after_one_refresh(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    sandbox.inject("events", Fault(status=401, body=API_ERRORS["401_invalid_credentials"], times=2))
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.kind == "sign_in"
+    assert len([r for r in sandbox.requests_to("/token") if r.params["grant_type"] == "refresh_token"]) == 1
+
+
+def test_revoked_refresh_token_asks_to_sign_in_and_keeps_the_file(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, credentials_path: Path
+) -> None:
+    before = credentials_path.read_bytes()
+    sandbox.oauth_state.revoke_refresh_tokens()
+    sandbox.oauth_state.expire_access_tokens()
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.kind == "sign_in"
+    assert "revoked" in caught.value.message and "7 days" in caught.value.message
+    assert credentials_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("error", ["403_rate_limit", "403_user_rate_limit", "429_too_many", "500_backend"])
+def test_retryable_errors_are_retried_with_notice(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, error: str
+) -> None:
+    body = API_ERRORS[error]
+    sandbox.inject("events", Fault(status=body["error"]["code"], body=body, times=2))
+    notices: list[RetryNotice] = []
+    assert all_events(client_for(sandbox, stored_credentials, notices))
+    assert [n.retry_number for n in notices] == [1, 2]
+    assert notices[0].reason == body["error"]["errors"][0]["reason"]
+
+
+def test_retry_after_is_honoured(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    sandbox.inject("events", Fault(status=429, body=API_ERRORS["429_too_many"], headers={"Retry-After": "1"}))
+    notices: list[RetryNotice] = []
+    all_events(client_for(sandbox, stored_credentials, notices))
+    assert [n.delay for n in notices] == [1.0]
+
+
+def test_retries_are_bounded(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    sandbox.inject("events", Fault(status=503, body="Service Unavailable", times=None))
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.kind == "transient"
+    assert len(event_requests(sandbox)) == FAST.attempts
+
+
+def test_backoff_grows_exponentially_with_jitter() -> None:
+    policy = RetryPolicy(base_delay=1.0, max_delay=32.0)
+    for number in range(7):
+        ceiling = min(32.0, 2.0**number)
+        assert all(ceiling / 2 <= policy.delay(number, None) <= ceiling for _ in range(50))
+    assert policy.delay(0, 120.0) == 32.0
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "words"),
+    [
+        (
+            400,
+            {"error": {"errors": [{"reason": "badRequest"}], "code": 400, "message": "Bad Request"}},
+            "request",
+            "rejected the request",
+        ),
+        (403, API_ERRORS["403_api_disabled"], "configuration", "not enabled"),
+        (403, API_ERRORS["403_insufficient_scope"], "sign_in", "insufficient scopes"),
+        (
+            403,
+            {"error": {"errors": [{"reason": "forbidden"}], "code": 403, "message": "Forbidden"}},
+            "request",
+            "forbidden",
+        ),
+        (404, API_ERRORS["404_not_found"], "request", "No such calendar"),
+    ],
+)
+def test_errors_that_are_not_retried(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, status: int, body: dict, kind: str, words: str
+) -> None:
+    sandbox.inject("events", Fault(status=status, body=body))
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.kind == kind and words in caught.value.message
+    assert len(event_requests(sandbox)) == 1
+
+
+def test_unknown_calendar_is_404(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    with pytest.raises(CalendarError, match="No such calendar"):
+        all_events(client_for(sandbox, stored_credentials), "nobody@example.com")
+
+
+def test_network_down(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    client = client_for(sandbox, stored_credentials)
+    sandbox.stop()
+    with pytest.raises(CalendarError, match="Cannot reach Google Calendar") as caught:
+        all_events(client)
+    assert caught.value.kind == "transient"
+
+
+def test_timeout(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    sandbox.inject("events", Fault(status=200, delay=1.5, times=None))
+    with pytest.raises(CalendarError, match="did not answer in time"):
+        all_events(client_for(sandbox, stored_credentials, timeout=0.3))
+
+
+def test_body_that_is_not_json(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+    sandbox.inject(
+        "events", Fault(status=200, body="<html>captive portal</html>", headers={"Content-Type": "text/html"})
+    )
+    with pytest.raises(CalendarError, match="not JSON"):
+        all_events(client_for(sandbox, stored_credentials))

@@ -1,0 +1,142 @@
+"""Events parsed from Google's own shapes, and how their times read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from tests.conftest import load_fixture
+from tui.calendar.model import (
+    Event,
+    description_text,
+    format_dates,
+    format_times,
+    format_when,
+    parse_calendar,
+    parse_event,
+    safe_text,
+)
+
+UTC = timezone.utc
+TODAY = date(2026, 11, 26)
+
+
+def fixture_events() -> dict[str, Event | None]:
+    items = load_fixture("events_page1.json")["items"] + load_fixture("events_page2.json")["items"]
+    return {item["id"]: parse_event(item, "Ada") for item in items}
+
+
+def test_cancelled_exception_is_left_out() -> None:
+    events = fixture_events()
+    assert events["1recur_20261128T090000Z"] is None
+    assert sum(event is not None for event in events.values()) == 7
+
+
+@pytest.mark.parametrize(
+    ("event_id", "dates", "times"),
+    [
+        ("0aallday1", "Fri 27 Nov", "all day"),
+        ("1recur_20261127T090000Z", "Fri 27 Nov", "09:00–09:15"),
+        ("2untitled", "Fri 27 Nov", "12:00–13:00"),  # 13:00+01:00 shown in UTC
+        ("4multiday", "Mon 30 Nov – Wed 2 Dec", "all day"),  # end date 3 Dec is exclusive
+        ("5tz", "Mon 30 Nov", "23:00–24:00"),  # 08:00+09:00 is 23:00 UTC the day before
+        ("6ooo", "Fri 4 Dec", "00:00–24:00"),
+    ],
+)
+def test_dates_and_times_in_local_time(event_id: str, dates: str, times: str) -> None:
+    event = fixture_events()[event_id]
+    assert event is not None
+    assert format_dates(event, UTC, TODAY) == dates
+    assert format_times(event, UTC, TODAY) == times
+
+
+def test_timed_event_across_days_shows_its_end_day() -> None:
+    event = parse_event(
+        {
+            "id": "x",
+            "start": {"dateTime": "2026-11-27T22:00:00Z"},
+            "end": {"dateTime": "2026-11-28T02:00:00Z"},
+        }
+    )
+    assert event is not None
+    assert format_dates(event, UTC, TODAY) == "Fri 27 Nov – Sat 28 Nov"
+    assert format_times(event, UTC, TODAY) == "22:00 – Sat 28 Nov 02:00"
+
+
+def test_other_year_is_named() -> None:
+    event = parse_event({"id": "y", "start": {"date": "2027-01-01"}, "end": {"date": "2027-01-02"}})
+    assert event is not None
+    assert format_dates(event, UTC, TODAY) == "Fri 1 Jan 2027"
+
+
+def test_untitled_and_details() -> None:
+    events = fixture_events()
+    untitled, review, standup = events["2untitled"], events["3review"], events["1recur_20261127T090000Z"]
+    assert untitled is not None and untitled.title == "(No title)"
+    assert review is not None
+    assert review.organizer == "Charles Babbage <charles.babbage@example.com>"
+    assert [a.response for a in review.attendees] == ["accepted", "needsAction", "tentative", "accepted"]
+    assert review.attendees[2].optional and review.attendees[3].resource
+    assert standup is not None
+    assert standup.conference_link == "https://meet.google.com/abc-defg-hij"
+    assert standup.recurring_event_id == "1recur"
+    assert standup.time_zone == "Europe/London"
+    assert "event time zone: Europe/London" in format_when(standup, UTC, TODAY)
+
+
+def test_description_html_becomes_plain_text() -> None:
+    review = fixture_events()["3review"]
+    assert review is not None
+    assert description_text(review.description) == (
+        "Agenda\n1. Bernoulli numbers\n2. Punched cards\ndoc (https://example.com/doc)"
+    )
+    assert description_text("[bold]not markup[/bold] & <i>x</i>") == "[bold]not markup[/bold] & x"
+
+
+def test_control_characters_are_made_visible() -> None:
+    assert safe_text("a\x1b[31mred\x07b\x9bc\n\td") == "a␛[31mred\ufffdb\ufffdc\n\td"
+    event = parse_event(
+        {
+            "id": "e",
+            "summary": "\x1b]52;c;ZXZpbA==\x07",
+            "start": {"date": "2026-11-27"},
+            "end": {"date": "2026-11-28"},
+        }
+    )
+    assert event is not None and "\x1b" not in event.summary and "\x07" not in event.summary
+
+
+def test_ongoing_and_today() -> None:
+    event = parse_event(
+        {
+            "id": "o",
+            "start": {"dateTime": "2026-11-26T09:00:00Z"},
+            "end": {"dateTime": "2026-11-26T10:00:00Z"},
+        }
+    )
+    assert event is not None
+    assert event.is_ongoing(datetime(2026, 11, 26, 9, 30, tzinfo=UTC))
+    assert not event.is_ongoing(datetime(2026, 11, 26, 10, 0, tzinfo=UTC))
+    assert event.is_on(TODAY, UTC) and not event.is_on(TODAY + timedelta(days=1), UTC)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"id": "no-start", "end": {"date": "2026-11-27"}},
+        {"id": "bad-date", "start": {"date": "27/11/2026"}, "end": {"date": "2026-11-28"}},
+        {"id": "wrong-type", "start": "tomorrow", "end": {"date": "2026-11-28"}},
+    ],
+)
+def test_unshowable_items_are_skipped(item: dict[str, object]) -> None:
+    assert parse_event(item) is None
+
+
+def test_calendar_list_entries() -> None:
+    calendars = [parse_calendar(item) for item in load_fixture("calendar_list.json")["items"]]
+    assert [(c.summary, c.access_role, c.primary) for c in calendars] == [
+        ("ada.lovelace@example.com", "owner", True),
+        ("Analytical Engine team", "writer", False),
+        ("Holidays in United Kingdom", "reader", False),
+    ]
