@@ -11,7 +11,6 @@ from typing import Any
 
 import pyperclip
 import pytest
-
 from oauth2client.client import OAuth2Credentials
 
 from tui.app import GcalApp, make_app

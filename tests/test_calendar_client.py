@@ -15,7 +15,7 @@ from tui.sandbox import Sandbox
 from tui.sandbox.calendar_api import load_store_from_pages
 from tui.sandbox.server import Fault
 
-START = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+START = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 END = START + dt.timedelta(days=30)
 API_ERRORS = load_fixture("api_errors.json")
 FAST = RetryPolicy(attempts=4, base_delay=0.01)
@@ -75,8 +75,8 @@ def test_googles_recorded_pages(sandbox: Sandbox, stored_credentials: OAuth2Cred
     pages = list(
         client_for(sandbox, stored_credentials).event_pages(
             "primary",
-            dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc),
-            dt.datetime(2026, 12, 26, tzinfo=dt.timezone.utc),
+            dt.datetime(2026, 11, 26, tzinfo=dt.UTC),
+            dt.datetime(2026, 12, 26, tzinfo=dt.UTC),
         )
     )
     assert len(pages) == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ from tui.calendar.model import (
     safe_text,
 )
 
-UTC = timezone.utc
+UTC = UTC
 TODAY = date(2026, 11, 26)
 
 

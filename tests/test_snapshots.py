@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -63,7 +63,7 @@ def test_missing_client_secrets(snap_compare, tmp_path: Path) -> None:  # type: 
     assert snap_compare(make_app(config), terminal_size=SIZE, run_before=settle)
 
 
-SNAPSHOT_NOW = datetime(2026, 11, 26, 9, 5, tzinfo=timezone.utc)
+SNAPSHOT_NOW = datetime(2026, 11, 26, 9, 5, tzinfo=UTC)
 
 
 @pytest.fixture
