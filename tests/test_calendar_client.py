@@ -107,7 +107,7 @@ def test_401_refreshes_once_then_retries_and_stores_the_new_token(
 def test_token_known_to_be_expired_is_refreshed_before_the_first_call(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials
 ) -> None:
-    stored_credentials.token_expiry = dt.datetime.utcnow() - dt.timedelta(minutes=5)
+    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
     all_events(client_for(sandbox, stored_credentials))
     paths = [r.path for r in sandbox.requests if r.path == "/token" or r.path.endswith("/events")]
     assert paths[:2] == ["/token", "/token"]  # the sign-in's exchange, then the refresh

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -73,7 +73,9 @@ def calendar_app(tmp_path: Path) -> Iterator[GcalApp]:
         sandbox.calendar_api.page_size = 50
         secrets = sandbox.write_client_secrets(tmp_path / "client_secrets.json")
         credentials_path = tmp_path / "credentials.json"
-        save_credentials(credentials_path, sign_in_directly(secrets))
+        credentials = sign_in_directly(secrets)
+        credentials.token_expiry = (SNAPSHOT_NOW + timedelta(minutes=59)).replace(tzinfo=None)
+        save_credentials(credentials_path, credentials)
         config = AppConfig(
             client_secrets_path=secrets,
             credentials_path=credentials_path,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
+
 from oauth2client.client import OAuth2Credentials
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.auth.stored import StoredSignIn, check_stored
 from tui.config import AppConfig
-from tui.messages import SignedIn, SignInNeeded
+from tui.messages import SignedIn, SignedOut, SignInNeeded
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
 from tui.storage import CredentialsStore
@@ -57,6 +61,23 @@ class GcalApp(App[None]):
 
     def on_sign_in_needed(self, message: SignInNeeded) -> None:
         self.switch_screen(SignInScreen(self.config, message.reason))
+
+    def on_signed_out(self, message: SignedOut) -> None:
+        self.switch_screen(SignInScreen(self.config, message.reason))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every key binding of the screen too, so each action has a name."""
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.description and binding.action not in seen:
+                seen.add(binding.action)
+                key = binding.key_display or binding.key.split(",")[0]
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.description} ({key})",
+                    partial(screen.run_action, binding.action),
+                )
 
 
 def make_app(config: AppConfig) -> GcalApp:

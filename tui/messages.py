@@ -8,6 +8,7 @@ from textual.message import Message
 from tui.auth.client_secrets import ClientSecretsError
 from tui.auth.flow import ExchangeError
 from tui.auth.listener import CallbackResult
+from tui.auth.revoke import RevokeError
 from tui.auth.session import AttemptSetup
 from tui.calendar.client import CalendarError, EventPage, RetryNotice
 from tui.calendar.model import CalendarInfo
@@ -85,4 +86,29 @@ class CalendarsLoaded(Message):
     def __init__(self, calendars: list[CalendarInfo] | None, error: CalendarError | None = None) -> None:
         self.calendars = calendars
         self.error = error
+        super().__init__()
+
+
+class AccountKnown(Message):
+    """Who is signed in: the primary calendar's id."""
+
+    def __init__(self, account: str) -> None:
+        self.account = account
+        super().__init__()
+
+
+class SignOutFinished(Message):
+    """Revocation was tried; `error` says why it did not happen at Google, if it did not."""
+
+    def __init__(self, outcome: str | None, error: RevokeError | None) -> None:
+        self.outcome = outcome
+        self.error = error
+        super().__init__()
+
+
+class SignedOut(Message):
+    """The local credentials are gone; the app returns to the sign-in screen."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
         super().__init__()

@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import httplib2
@@ -18,6 +18,7 @@ from oauth2client import client
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
 
 PAGE_SIZE = 2500
+REFRESH_MARGIN = timedelta(seconds=60)
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 
 ErrorKind = Literal["sign_in", "configuration", "request", "transient"]
@@ -30,10 +31,20 @@ class CalendarError(Exception):
     "request" (this request cannot work: another calendar or range), "transient" (retry later).
     """
 
-    def __init__(self, kind: ErrorKind, message: str, hint: str) -> None:
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        hint: str,
+        *,
+        retry_reason: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         self.kind = kind
         self.message = message
         self.hint = hint
+        self.retry_reason = retry_reason  # set when waiting and trying again may help
+        self.retry_after = retry_after
         super().__init__(f"{message} {hint}")
 
 
@@ -76,14 +87,32 @@ class AuthorizedHttp:
     it knows has expired; this does what Google's guidance says instead.
     """
 
-    def __init__(self, credentials: client.OAuth2Credentials, timeout: float) -> None:
+    def __init__(
+        self, credentials: client.OAuth2Credentials, timeout: float, now: Callable[[], datetime]
+    ) -> None:
         self.credentials = credentials
         self._http = httplib2.Http(timeout=timeout)
         self.timeout = timeout
+        self.now = now
 
     def refresh_if_expired(self) -> None:
-        if self.credentials.access_token_expired or not self.credentials.access_token:
+        expiry = self.credentials.token_expiry  # naive UTC, as oauth2client keeps it
+        expired = expiry is not None and expiry.replace(tzinfo=UTC) <= self.now() + REFRESH_MARGIN
+        if expired or not self.credentials.access_token or self.credentials.invalid:
+            self.refresh()
+
+    def refresh(self) -> None:
+        try:
             self.credentials.refresh(self._http)
+        except client.HttpAccessTokenRefreshError as error:
+            raise _refresh_error(error) from None
+        except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
+            raise CalendarError(
+                "transient",
+                f"Refreshing the sign-in could not reach Google ({error.__class__.__name__}).",
+                "Check your network, then press r to retry.",
+                retry_reason="token refresh unreachable",
+            ) from None
 
     def request(
         self,
@@ -106,7 +135,7 @@ class AuthorizedHttp:
             connection_type=connection_type,
         )
         if response.status == http.client.UNAUTHORIZED:
-            self.credentials.refresh(self._http)
+            self.refresh()
             self.credentials.apply(headers)
             response, content = self._http.request(
                 uri,
@@ -177,10 +206,11 @@ class CalendarClient:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         from googleapiclient.discovery import build  # lazily: it is slow to import
 
-        self.http = AuthorizedHttp(credentials, timeout)
+        self.http = AuthorizedHttp(credentials, timeout, now)
         self.retry = retry or RetryPolicy()
         self.on_retry = on_retry or (lambda notice: None)
         self.service = build(
@@ -196,52 +226,59 @@ class CalendarClient:
         self.http.close()
 
     def _execute(self, request: Any) -> dict[str, Any]:
-        from googleapiclient.errors import HttpError
-
+        """Run one API request, retrying what is worth retrying, with backoff and notices."""
         retry_number = 0
         while True:
             try:
-                result = request.execute(num_retries=0)
-                if not isinstance(result, dict):
-                    raise ValueError("not a JSON object")
-                return result
-            except HttpError as error:
-                status = error.resp.status
-                reason, message = _error_reason(error.content)
-                retryable = (
-                    status >= 500 or status == 429 or (status == 403 and reason in RETRYABLE_403_REASONS)
-                )
-                if not retryable or retry_number + 1 >= self.retry.attempts:
-                    raise self._http_error(status, reason, message, retryable) from None
-                delay = self.retry.delay(retry_number, _retry_after(error.resp))
-                label = reason or f"HTTP {status}"
-                self.on_retry(RetryNotice(retry_number + 1, delay, label))
+                return self._execute_once(request)
+            except CalendarError as error:
+                if error.retry_reason is None or retry_number + 1 >= self.retry.attempts:
+                    raise
+                delay = self.retry.delay(retry_number, error.retry_after)
+                self.on_retry(RetryNotice(retry_number + 1, delay, error.retry_reason))
                 self.retry.sleep(delay)
                 retry_number += 1
-            except client.HttpAccessTokenRefreshError as error:
-                raise _refresh_error(error) from None
-            except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
-                if isinstance(error, TimeoutError):
-                    raise CalendarError(
-                        "transient", "Google Calendar did not answer in time.", "Press r to retry."
-                    ) from None
-                raise CalendarError(
-                    "transient",
-                    f"Cannot reach Google Calendar ({error.__class__.__name__}).",
-                    "Check your network, then press r to retry.",
-                ) from None
-            except ValueError:
-                raise CalendarError(
-                    "transient",
-                    "Google Calendar sent an answer that is not JSON (a proxy or captive portal?).",
-                    "Press r to retry.",
-                ) from None
 
-    def _http_error(self, status: int, reason: str, message: str, retryable: bool) -> CalendarError:
+    def _execute_once(self, request: Any) -> dict[str, Any]:
+        from googleapiclient.errors import HttpError
+
+        try:
+            result = request.execute(num_retries=0)
+        except HttpError as error:
+            raise self._http_error(error) from None
+        except client.HttpAccessTokenRefreshError as error:
+            raise _refresh_error(error) from None
+        except TimeoutError:
+            raise CalendarError(
+                "transient", "Google Calendar did not answer in time.", "Press r to retry."
+            ) from None
+        except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
+            raise CalendarError(
+                "transient",
+                f"Cannot reach Google Calendar ({error.__class__.__name__}).",
+                "Check your network, then press r to retry.",
+            ) from None
+        except ValueError:
+            result = None
+        if not isinstance(result, dict):
+            raise CalendarError(
+                "transient",
+                "Google Calendar sent an answer that is not JSON (a proxy or captive portal?).",
+                "Press r to retry.",
+            )
+        return result
+
+    def _http_error(self, error: Any) -> CalendarError:
+        status: int = error.resp.status
+        reason, message = _error_reason(error.content)
         detail = f" ({status}{': ' + message if message else ''})"
-        if retryable:
+        if status >= 500 or status == 429 or (status == 403 and reason in RETRYABLE_403_REASONS):
             return CalendarError(
-                "transient", f"Google Calendar is busy or failing{detail}.", "Wait a minute, then press r."
+                "transient",
+                f"Google Calendar is busy or failing{detail}.",
+                "Wait a minute, then press r.",
+                retry_reason=reason or f"HTTP {status}",
+                retry_after=_retry_after(error.resp),
             )
         if status == 401:
             return CalendarError(

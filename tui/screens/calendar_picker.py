@@ -56,6 +56,7 @@ class CalendarPickerScreen(ModalScreen[str | None]):
                 self.config.api_endpoint,
                 timeout=self.config.api_timeout,
                 retry=RetryPolicy(base_delay=self.config.api_retry_base_delay),
+                now=self.config.now,
             )
             self.post_message(CalendarsLoaded(client.calendars()))
         except CalendarError as error:

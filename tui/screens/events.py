@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from oauth2client.client import OAuth2Credentials
 from rich.text import Text
@@ -13,11 +13,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
+from tui.auth.revoke import RevokeError, revoke
 from tui.calendar.client import CalendarClient, CalendarError, RetryPolicy
 from tui.calendar.model import Event, format_dates, format_day, format_times
 from tui.config import AppConfig
-from tui.messages import EventsLoadFailed, EventsLoadRetrying, EventsPageLoaded, SignInNeeded
+from tui.messages import (
+    AccountKnown,
+    EventsLoadFailed,
+    EventsLoadRetrying,
+    EventsPageLoaded,
+    SignedOut,
+    SignInNeeded,
+    SignOutFinished,
+)
 from tui.screens.calendar_picker import CalendarPickerScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.widgets.events_table import EventsTable
@@ -37,6 +47,7 @@ class EventsScreen(Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("c", "pick_calendar", "Calendars"),
         Binding("d", "pick_range", "Range"),
+        Binding("s", "sign_out", "Sign out"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -55,6 +66,7 @@ class EventsScreen(Screen[None]):
         self.pages_loaded = 0
         self.refreshed_at: datetime | None = None
         self.notice: Text | None = None
+        self.account: str | None = None
         self.retry_policy = RetryPolicy(base_delay=config.api_retry_base_delay)
 
     def compose(self) -> ComposeResult:
@@ -107,8 +119,13 @@ class EventsScreen(Screen[None]):
                 self.config.api_endpoint,
                 timeout=self.config.api_timeout,
                 retry=self.retry_policy,
+                now=self.config.now,
                 on_retry=lambda notice: self.post_message(EventsLoadRetrying(generation, notice)),
             )
+            if self.account is None:
+                primary = next((c for c in client.calendars() if c.primary), None)
+                if primary is not None:
+                    self.post_message(AccountKnown(primary.id))
             for page in client.event_pages(calendar_id, start, end):
                 if worker.is_cancelled:
                     return
@@ -137,6 +154,10 @@ class EventsScreen(Screen[None]):
             self.notice = Text(f"Loading… page {page.number} in, {len(self.events):,} events so far")
         self.update_status()
 
+    def on_account_known(self, message: AccountKnown) -> None:
+        self.account = message.account
+        self.update_status()
+
     def on_events_load_retrying(self, message: EventsLoadRetrying) -> None:
         if message.generation != self.generation:
             return
@@ -156,6 +177,10 @@ class EventsScreen(Screen[None]):
         if error.kind == "sign_in":
             self.post_message(SignInNeeded(error.message))
             return
+        if error.kind == "configuration":
+            error = CalendarError(
+                error.kind, error.message, f"{error.hint} (client secrets: {self.config.client_secrets_path})"
+            )
         kept = f" The {len(self.shown_events):,} events shown are from before." if self.events else ""
         self.notice = Text(f"✗ {error.message}{kept} {error.hint}", style="bold red")
         self.notify(f"{error.message} {error.hint}", severity="error", timeout=8)
@@ -220,7 +245,18 @@ class EventsScreen(Screen[None]):
         if self.refreshed_at is not None:
             summary.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
         self.query_one("#summary-line", Static).update(summary)
+        self.sub_title = self.signed_in_as()
         self.query_one("#notice-line", Static).update(self.notice or "")
+
+    def signed_in_as(self) -> str:
+        who = f"Signed in as {self.account}" if self.account else "Signed in"
+        expiry = self.credentials.token_expiry
+        if expiry is None:
+            return who
+        local = expiry.replace(tzinfo=UTC).astimezone(self.zone)
+        today = self.config.now().date()
+        when = f"{local:%H:%M}" if local.date() == today else f"{format_day(local.date(), today)} {local:%H:%M}"
+        return f"{who} · access token expires {when} (renewed automatically)"
 
     # Actions
     def action_refresh(self) -> None:
@@ -261,6 +297,75 @@ class EventsScreen(Screen[None]):
                 self.load()
 
         self.app.push_screen(CalendarPickerScreen(self.config, self.credentials, self.calendar_id), chosen)
+
+    def action_sign_out(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.notice = Text("Signing out: revoking access at Google…")
+                self.update_status()
+                self.revoke_access()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Sign out?",
+                "gcal-tui's access is revoked at Google and the stored credentials are deleted from "
+                f"{self.config.credentials_path}.",
+                "Sign out",
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="sign-out")
+    def revoke_access(self) -> None:
+        try:
+            outcome = revoke(
+                self.credentials,
+                timeout=self.config.api_timeout,
+                retry_delay=self.config.api_retry_base_delay,
+            )
+        except RevokeError as error:
+            self.post_message(SignOutFinished(None, error))
+        else:
+            self.post_message(SignOutFinished(outcome, None))
+
+    def on_sign_out_finished(self, message: SignOutFinished) -> None:
+        if message.error is None:
+            self.delete_credentials(message.outcome or "")
+            return
+        error = message.error
+        self.notice = Text(f"✗ {error.message}", style="bold red")
+        self.update_status()
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.delete_credentials(
+                    f"{error.message} Access was not revoked: remove gcal-tui at "
+                    "https://myaccount.google.com/permissions."
+                )
+            else:
+                self.notice = Text("Still signed in: nothing was deleted.")
+                self.update_status()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Google could not be told",
+                f"{error.message} Delete the stored credentials anyway? Access stays granted at Google until "
+                "you remove it at https://myaccount.google.com/permissions.",
+                "Delete anyway",
+                "Stay signed in",
+            ),
+            answered,
+        )
+
+    def delete_credentials(self, outcome: str) -> None:
+        try:
+            self.config.credentials_path.unlink(missing_ok=True)
+        except OSError as error:
+            self.notify(
+                f"Could not delete {self.config.credentials_path}: {error.strerror}", severity="error"
+            )
+            return
+        self.post_message(SignedOut(f"Signed out. {outcome} Deleted {self.config.credentials_path}."))
 
     def action_pick_range(self) -> None:
         def chosen(days: int | None) -> None:
