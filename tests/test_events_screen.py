@@ -245,7 +245,7 @@ async def test_errors_are_explained_on_screen(
         await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
         screen = events_screen(app)
         await wait_until(pilot, lambda: words in notice_of(screen))
-        assert any(words in n.message for n in app._notifications)
+        await wait_until(pilot, lambda: any(words in n.message for n in app._notifications))
 
 
 async def test_401_refresh_then_success(app: GcalApp, sandbox: Sandbox) -> None:

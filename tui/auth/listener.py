@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_query
@@ -33,6 +34,11 @@ class ListenerError(Exception):
     """The listener could not start (a busy port, most often)."""
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Browsers drop connections (and probe with slow ones): nothing to print over the UI."""
+
+
 class LoopbackListener:
     """Serves GET on the redirect path; the first genuine redirect is handed to `on_result`."""
 
@@ -47,7 +53,7 @@ class LoopbackListener:
         self._expected: ExpectedRedirect | None = None
         self._done = threading.Event()
         try:
-            self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
+            self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ListenerError(

@@ -190,7 +190,10 @@ def _refresh_error(error: client.HttpAccessTokenRefreshError) -> CalendarError:
         )
     if status is not None and (status >= 500 or status == 429):
         return CalendarError(
-            "transient", f"Refreshing the sign-in failed (HTTP {status}).", "Press r to retry."
+            "transient",
+            f"Refreshing the sign-in failed (HTTP {status}); your stored sign-in is kept.",
+            "Press r to retry.",
+            retry_reason=f"token refresh HTTP {status}",
         )
     return CalendarError("sign_in", f"Refreshing the sign-in failed ({text}).", "Sign in again.")
 

@@ -68,6 +68,7 @@ class OAuthState:
     clients: dict[str, RegisteredClient]
     user: str
     token_prefix: str = "sandbox"
+    rotate_refresh_tokens: bool = False  # Google keeps them; some servers issue a new one each time
     lock: threading.RLock = field(default_factory=threading.RLock)
     codes: dict[str, GrantRecord] = field(default_factory=dict)
     access_tokens: dict[str, TokenRecord] = field(default_factory=dict)
@@ -86,8 +87,9 @@ class OAuthState:
                 record.expires_at = 0.0
 
     def revoke_refresh_tokens(self) -> None:
+        """As a person does at myaccount.google.com: every grant and its access tokens end."""
         with self.lock:
-            for record in self.refresh_tokens.values():
+            for record in [*self.refresh_tokens.values(), *self.access_tokens.values()]:
                 record.revoked = True
 
 
@@ -257,7 +259,7 @@ class GoogleLikeValidator(RequestValidator):
             return list(self.state.refresh_tokens[refresh_token].scopes)
 
     def rotate_refresh_token(self, request: Request) -> bool:
-        return False
+        return self.state.rotate_refresh_tokens
 
     # Revocation (RFC 7009)
     def revoke_token(
@@ -290,8 +292,9 @@ def build_server(state: OAuthState) -> WebApplicationServer:
         refresh_token_generator=refresh_token,
         token_expires_in=ACCESS_TOKEN_SECONDS,
     )
-    # Google sends no new refresh token on refresh; the client keeps the one it has.
-    server.refresh_grant.issue_new_refresh_tokens = False
+    # Google sends no new refresh token on refresh (the client keeps the one it has), unless the
+    # sandbox is told to rotate them.
+    server.refresh_grant.issue_new_refresh_tokens = state.rotate_refresh_tokens
     return server
 
 

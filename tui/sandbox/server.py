@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,8 +35,9 @@ DEFAULT_USER = "ada.lovelace@example.com"
 class LoggedRequest:
     method: str
     path: str
-    params: dict[str, str]
+    params: dict[str, str]  # query and form body together
     headers: dict[str, str]
+    query: str = ""
 
 
 @dataclass
@@ -96,7 +98,7 @@ class Sandbox:
 
     # Lifecycle
     def start(self, port: int = 0) -> Sandbox:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        self._httpd = _QuietServer(("127.0.0.1", port), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.sandbox = self  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox", daemon=True)
@@ -150,6 +152,10 @@ class Sandbox:
         with self._lock:
             self._faults.setdefault(route, []).append(fault)
 
+    def rotate_refresh_tokens(self) -> None:
+        self.oauth_state.rotate_refresh_tokens = True
+        self.oauth_server.refresh_grant.issue_new_refresh_tokens = True
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults.clear()
@@ -187,6 +193,13 @@ class Sandbox:
             self.requests.append(request)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a test's timeout) is normal here, not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "sandbox"
     sys_version = ""
@@ -215,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
             params.update(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
         else:
             self.body = b""
-        self.sandbox.log(LoggedRequest(method, parts.path, params, dict(self.headers.items())))
+        self.sandbox.log(LoggedRequest(method, parts.path, params, dict(self.headers.items()), parts.query))
         found = self.sandbox.route_for(method, parts.path)
         if found is None:
             self.send_json(404, {"error": {"code": 404, "message": "Not Found"}})

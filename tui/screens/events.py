@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.auth.revoke import RevokeError, revoke
@@ -31,6 +31,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.widgets.events_table import EventsTable
+from tui.widgets.title_bar import TitleBar
 
 COLUMNS = (("Date", 24), ("Time", 23), ("Summary", 40), ("Location", 24))
 
@@ -40,6 +41,8 @@ def start_of_day(moment: datetime) -> datetime:
 
 
 class EventsScreen(Screen[None]):
+    TITLE = "gcal-tui"
+    SUB_TITLE = "Calendar"
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#events"
     BINDINGS = [
@@ -70,8 +73,9 @@ class EventsScreen(Screen[None]):
         self.retry_policy = RetryPolicy(base_delay=config.api_retry_base_delay)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(self.TITLE or "", self.SUB_TITLE or "")
         yield Static(id="summary-line")
+        yield Static(id="account-line")
         yield Static(id="notice-line")
         yield Input(placeholder="Filter the loaded events (Enter to keep, Esc to clear)", id="filter")
         yield EventsTable(id="events", cursor_type="row", zebra_stripes=True)
@@ -88,8 +92,6 @@ class EventsScreen(Screen[None]):
         return zone
 
     def on_mount(self) -> None:
-        self.title = "gcal-tui"
-        self.sub_title = "Calendar"
         for label, width in COLUMNS:
             self.table.add_column(label, width=width, key=label.lower())
         self.query_one("#filter", Input).display = False
@@ -245,7 +247,7 @@ class EventsScreen(Screen[None]):
         if self.refreshed_at is not None:
             summary.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
         self.query_one("#summary-line", Static).update(summary)
-        self.sub_title = self.signed_in_as()
+        self.query_one("#account-line", Static).update(Text(self.signed_in_as(), style="dim"))
         self.query_one("#notice-line", Static).update(self.notice or "")
 
     def signed_in_as(self) -> str:
@@ -255,7 +257,9 @@ class EventsScreen(Screen[None]):
             return who
         local = expiry.replace(tzinfo=UTC).astimezone(self.zone)
         today = self.config.now().date()
-        when = f"{local:%H:%M}" if local.date() == today else f"{format_day(local.date(), today)} {local:%H:%M}"
+        when = (
+            f"{local:%H:%M}" if local.date() == today else f"{format_day(local.date(), today)} {local:%H:%M}"
+        )
         return f"{who} · access token expires {when} (renewed automatically)"
 
     # Actions

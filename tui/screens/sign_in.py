@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.flow import ExchangeError, SignInAttempt, exchange_code
@@ -22,6 +22,7 @@ from tui.config import AppConfig
 from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
 from tui.storage import CredentialsFileError, save_credentials
 from tui.widgets.status_panel import StatusPanel
+from tui.widgets.title_bar import TitleBar
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 
@@ -31,6 +32,8 @@ def describe_scopes(scopes: tuple[str, ...]) -> str:
 
 
 class SignInScreen(Screen[None]):
+    TITLE = "gcal-tui"
+    SUB_TITLE = "Sign in to Google Calendar"
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#code"
     BINDINGS = [
@@ -56,7 +59,7 @@ class SignInScreen(Screen[None]):
         self.signed_in = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(self.TITLE or "", self.SUB_TITLE or "")
         with VerticalScroll(id="sign-in"):
             yield Static(id="client-info")
             yield Label(
@@ -82,8 +85,6 @@ class SignInScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "gcal-tui"
-        self.sub_title = "Sign in to Google Calendar"
         if self.reason:
             self.status.add("info", self.reason)
         self.prepare_attempt()
