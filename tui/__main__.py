@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"API root; calendar/v3/ is appended (default: {GOOGLE_API_ROOT})",
     )
     parser.add_argument("--reauth", action="store_true", help="sign in again even if credentials are stored")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="try everything against a built-in local stand-in for Google (no account needed)",
+    )
     parser.add_argument("--calendar", default="primary", metavar="ID", help="calendar to show")
     parser.add_argument(
         "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
@@ -82,6 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         calendar_id=args.calendar,
         days=args.days,
     )
+    if args.demo:
+        from tui.demo import run_demo
+
+        run_demo(config)
+        return 0
     from tui.app import make_app
 
     make_app(config).run()

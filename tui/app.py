@@ -15,18 +15,47 @@ from tui.auth.stored import StoredSignIn, check_stored
 from tui.config import AppConfig
 from tui.messages import SignedIn, SignedOut, SignInNeeded
 from tui.screens.events import EventsScreen
+from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
+from tui.settings import load_settings, save_settings
 from tui.storage import CredentialsStore
+
+SIGNED_IN_PAUSE = 1.0
 
 
 class GcalApp(App[None]):
     TITLE = "gcal-tui"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+    ]
 
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
         self.config = config
+        self.settings = load_settings(config.settings_path)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    def watch_theme(self, theme: str) -> None:
+        if self.config.settings_path is not None and theme != self.settings.theme:
+            self.settings.theme = theme
+            self.save_settings()
+
+    @work(thread=True, exclusive=True, group="settings")
+    def save_settings(self) -> None:
+        assert self.config.settings_path is not None
+        try:
+            save_settings(self.config.settings_path, self.settings)
+        except OSError as error:
+            self.call_from_thread(
+                self.notify, f"Could not remember the theme: {error.strerror}", severity="warning"
+            )
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen, list(self.BINDINGS)))
 
     def on_mount(self) -> None:
         if self.config.reauth:
@@ -57,7 +86,8 @@ class GcalApp(App[None]):
     def on_signed_in(self, message: SignedIn) -> None:
         credentials: OAuth2Credentials = message.credentials
         credentials.set_store(CredentialsStore(self.config.credentials_path))
-        self.switch_screen(EventsScreen(self.config, credentials))
+        # A moment to see "Signed in" before the calendar takes the screen.
+        self.set_timer(SIGNED_IN_PAUSE, lambda: self.switch_screen(EventsScreen(self.config, credentials)))
 
     def on_sign_in_needed(self, message: SignInNeeded) -> None:
         self.switch_screen(SignInScreen(self.config, message.reason))

@@ -13,6 +13,7 @@ import platformdirs
 APP_NAME = "gcal-tui"
 CLIENT_SECRETS_NAME = "client_secrets.json"
 CREDENTIALS_NAME = "credentials.json"
+SETTINGS_NAME = "settings.json"
 CLIENT_SECRETS_ENV = "GCAL_TUI_CLIENT_SECRETS"
 READONLY_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
 GOOGLE_API_ROOT = "https://www.googleapis.com/"
@@ -59,6 +60,8 @@ class AppConfig:
     exchange_timeout: float = 30.0
     api_timeout: float = 30.0
     api_retry_base_delay: float = 1.0
+    demo: bool = False  # the sign-in screen offers to act as the browser
+    settings_path: Path | None = None  # remembered choices (the theme); None: not remembered
     # Fixed values for snapshots and screenshots; None means fresh randomness and the real clock.
     fixed_state: str | None = None
     fixed_code_verifier: bytes | None = None
@@ -90,5 +93,6 @@ def config_from_environment(
         credentials_path=Path(credentials).expanduser()
         if credentials
         else user_data_dir() / CREDENTIALS_NAME,
+        settings_path=user_config_dir() / SETTINGS_NAME,
         **options,  # type: ignore[arg-type]
     )

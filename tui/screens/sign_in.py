@@ -20,6 +20,7 @@ from tui.auth.session import SignInSession
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
 from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
+from tui.sandbox.browser import ConsentError, consent, follow_redirect
 from tui.storage import CredentialsFileError, save_credentials
 from tui.widgets.status_panel import StatusPanel
 from tui.widgets.title_bar import TitleBar
@@ -40,6 +41,7 @@ class SignInScreen(Screen[None]):
         Binding("ctrl+y", "copy_url", "Copy link", priority=True),
         Binding("ctrl+o", "open_url", "Open in browser", priority=True),
         Binding("ctrl+r", "new_link", "New link", priority=True),
+        Binding("ctrl+b", "act_as_browser", "Demo: be the browser", priority=True),
     ]
 
     def __init__(self, config: AppConfig, reason: str | None = None) -> None:
@@ -56,6 +58,7 @@ class SignInScreen(Screen[None]):
         )
         self.status = StatusPanel(id="status")
         self.attempt: SignInAttempt | None = None
+        self.listening = False
         self.signed_in = False
 
     def compose(self) -> ComposeResult:
@@ -92,6 +95,11 @@ class SignInScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.session.close()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act_as_browser":
+            return self.config.demo
+        return True
+
     # Attempts
     @work(thread=True, exclusive=True, group="attempt")
     def prepare_attempt(self) -> None:
@@ -115,7 +123,14 @@ class SignInScreen(Screen[None]):
             self.status.add("ok", f"Listening for the browser's redirect on {message.setup.listening_on}")
         else:
             self.status.add("info", message.setup.not_listening_because or "Not listening.")
-        self.status.add("wait", "Waiting for you to sign in in the browser…")
+        if self.config.demo:
+            self.status.add(
+                "info",
+                f"Demo: a local stand-in for Google answers at {self.config.api_endpoint}. Press ctrl+b "
+                "to do what a browser would (open the link, choose Allow), or open the link in a real one.",
+            )
+        self.status.add("wait", "Waiting for the browser: sign in there and choose Allow…")
+        self.listening = message.setup.listening_on is not None
 
     def on_attempt_failed(self, message: AttemptFailed) -> None:
         self.attempt = None
@@ -188,6 +203,27 @@ class SignInScreen(Screen[None]):
         message = "Opened the link in your browser." if opened else no_browser
         self.app.call_from_thread(self.notify, message, severity="information" if opened else "warning")
 
+    def action_act_as_browser(self) -> None:
+        if self.attempt is None or not self.config.demo:
+            return
+        self.status.add("info", "Demo: loading the consent page and choosing Allow…")
+        self.act_as_browser(self.attempt.authorize_url, self.listening)
+
+    @work(thread=True, exclusive=True, group="demo-browser")
+    def act_as_browser(self, authorize_url: str, listening: bool) -> None:
+        try:
+            location = consent(authorize_url)
+            if listening:
+                follow_redirect(location)  # the listener catches it, as with a real browser
+            else:
+                self.app.call_from_thread(self._paste_redirect, location)
+        except (ConsentError, OSError) as error:
+            self.app.call_from_thread(self.status.add, "error", f"Demo browser failed: {error}")
+
+    def _paste_redirect(self, location: str) -> None:
+        self.query_one("#code", Input).value = location
+        self.submit_pasted()
+
     # Codes: pasted or caught by the listener
     @on(Input.Submitted, "#code")
     @on(Button.Pressed, "#exchange")
@@ -256,5 +292,6 @@ class SignInScreen(Screen[None]):
 
     def on_signed_in(self, message: SignedIn) -> None:
         self.signed_in = True
+        self.query_one("#code", Input).value = ""  # the code is spent; nothing to leave on screen
         self.status.add("ok", f"Signed in. Credentials saved to {self.config.credentials_path}")
         # The message bubbles on to the app, which moves to the calendar.

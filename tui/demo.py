@@ -1,0 +1,42 @@
+"""`gcal-tui --demo`: the whole app against the bundled sandbox, with nothing of the person's touched."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from tui.config import AppConfig
+from tui.sandbox import Sandbox
+
+
+class Demo:
+    """The sandbox and a temporary directory for its client secrets and credentials."""
+
+    def __init__(self, config: AppConfig) -> None:
+        self.sandbox = Sandbox().start()
+        self.directory = Path(tempfile.mkdtemp(prefix="gcal-tui-demo-"))
+        secrets = self.sandbox.write_client_secrets(self.directory / "client_secrets.json")
+        self.config = replace(
+            config,
+            client_secrets_path=secrets,
+            client_secrets_searched=(secrets,),
+            credentials_path=self.directory / "credentials.json",
+            api_endpoint=self.sandbox.base_url,
+            demo=True,
+        )
+
+    def close(self) -> None:
+        self.sandbox.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def run_demo(config: AppConfig) -> None:
+    from tui.app import make_app
+
+    demo = Demo(config)
+    try:
+        make_app(demo.config).run()
+    finally:
+        demo.close()

@@ -1,0 +1,212 @@
+"""The README's screenshots, from the sandbox with fixed data and a fixed clock.
+
+`python -m tui.screenshots [DIR]` writes the SVGs (default: screenshots/). The snapshot tests run the
+same scenes, so the pictures and the tests show the same screens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tui.app import GcalApp, make_app
+from tui.auth.client_secrets import load_client_secrets
+from tui.auth.flow import exchange_code, start_attempt
+from tui.auth.redirect import code_from_pasted
+from tui.config import READONLY_SCOPE, AppConfig
+from tui.sandbox import Sandbox
+from tui.sandbox.browser import consent
+from tui.screens.calendar_picker import CalendarPickerScreen
+from tui.screens.events import EventsScreen
+from tui.screens.sign_in import SignInScreen
+from tui.storage import save_credentials
+
+SIZE = (120, 40)
+NOW = datetime(2026, 11, 26, 9, 5, tzinfo=UTC)
+STATE = "Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI"
+VERIFIER = b"screenshot-verifier-screenshot-verifier-screenshot-verifier"
+REDIRECT_URI = "http://127.0.0.1:8085/oauth2callback"
+GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
+
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the scene did not reach the state it shows")
+        await pilot.pause(0.05)
+
+
+@dataclass
+class Studio:
+    """A sandbox, and a working directory holding short relative paths that read the same every run."""
+
+    sandbox: Sandbox
+
+    def sign_in_config(self) -> AppConfig:
+        # The authorize URL names Google (the sandbox's port would change every run); the token
+        # endpoint is the sandbox's, so the exchange is real.
+        secrets = self.sandbox.client_secrets()
+        secrets["installed"]["auth_uri"] = GOOGLE_AUTH_URI
+        Path("client_secrets.json").write_text(json.dumps(secrets))
+        return AppConfig(
+            client_secrets_path=Path("client_secrets.json"),
+            credentials_path=Path("credentials.json"),
+            redirect_uri=REDIRECT_URI,
+            listen=False,
+            api_endpoint=self.sandbox.base_url,
+            fixed_state=STATE,
+            fixed_code_verifier=VERIFIER,
+            clock=lambda: NOW,
+        )
+
+    def calendar_config(self) -> AppConfig:
+        secrets = self.sandbox.write_client_secrets(Path("calendar_client_secrets.json"))
+        attempt = start_attempt(load_client_secrets(secrets), (READONLY_SCOPE,), REDIRECT_URI)
+        credentials = exchange_code(
+            attempt, code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+        )
+        credentials.token_expiry = (NOW + timedelta(minutes=59)).replace(tzinfo=None)
+        save_credentials(Path("calendar_credentials.json"), credentials)
+        return AppConfig(
+            client_secrets_path=secrets,
+            credentials_path=Path("calendar_credentials.json"),
+            api_endpoint=self.sandbox.base_url,
+            clock=lambda: NOW,
+        )
+
+    def consent_as_browser(self, authorize_url: str) -> str:
+        """Consent at the sandbox to a URL that names Google; drop the sandbox's issuer from the answer."""
+        location = consent(authorize_url.replace(GOOGLE_AUTH_URI, f"{self.sandbox.base_url}o/oauth2/auth"))
+        return re.sub(r"&iss=[^&]*", "", location)
+
+
+@contextmanager
+def studio() -> Iterator[Studio]:
+    previous = Path.cwd()
+    with (
+        tempfile.TemporaryDirectory(prefix="gcal-tui-screenshots-") as workdir,
+        Sandbox(today=NOW.date()) as sandbox,
+    ):
+        sandbox.calendar_api.page_size = 50
+        os.chdir(workdir)
+        try:
+            yield Studio(sandbox)
+        finally:
+            os.chdir(previous)
+
+
+def sign_in_screen(pilot: Pilot[Any]) -> SignInScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SignInScreen)
+    return screen
+
+
+async def sign_in_ready(pilot: Pilot[Any]) -> None:
+    await wait_for(
+        pilot, lambda: isinstance(pilot.app.screen, SignInScreen) and pilot.app.screen.attempt is not None
+    )
+    await pilot.pause()
+
+
+async def sign_in_error(pilot: Pilot[Any]) -> None:
+    await sign_in_ready(pilot)
+    await pilot.press(*"state=forged&code=4/abc", "enter")
+    await pilot.pause()
+
+
+def finished_exchange(studio: Studio) -> RunBefore:
+    async def run(pilot: Pilot[Any]) -> None:
+        await sign_in_ready(pilot)
+        screen = sign_in_screen(pilot)
+        assert screen.attempt is not None
+        location = await asyncio.to_thread(studio.consent_as_browser, screen.attempt.authorize_url)
+        await pilot.press(*location, "enter")
+        await wait_for(pilot, lambda: any("Credentials saved" in line for line in screen.status.lines))
+        await pilot.pause()
+
+    return run
+
+
+async def calendar_loaded(pilot: Pilot[Any]) -> None:
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, EventsScreen)
+            and pilot.app.screen.account is not None
+            and pilot.app.screen.refreshed_at is not None
+        ),
+    )
+    await pilot.pause()
+
+
+async def event_detail(pilot: Pilot[Any]) -> None:
+    await calendar_loaded(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EventsScreen)
+    index = next(i for i, event in enumerate(screen.shown_events) if event.attendees and event.description)
+    screen.table.move_cursor(row=index)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def calendar_picker(pilot: Pilot[Any]) -> None:
+    await calendar_loaded(pilot)
+    await pilot.press("c")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, CalendarPickerScreen)
+            and pilot.app.screen.query_one("#calendars").option_count > 0
+        ),
+    )
+    await pilot.pause()
+
+
+def scenes(studio: Studio) -> dict[str, tuple[Callable[[], GcalApp], RunBefore]]:
+    """Each screenshot's name, the app it starts, and what a person does before it is taken."""
+    return {
+        "sign-in": (lambda: make_app(studio.sign_in_config()), sign_in_ready),
+        "sign-in-error": (lambda: make_app(studio.sign_in_config()), sign_in_error),
+        "sign-in-done": (lambda: make_app(studio.sign_in_config()), finished_exchange(studio)),
+        "events": (lambda: make_app(studio.calendar_config()), calendar_loaded),
+        "event-detail": (lambda: make_app(studio.calendar_config()), event_detail),
+        "calendar-picker": (lambda: make_app(studio.calendar_config()), calendar_picker),
+    }
+
+
+async def take(app: GcalApp, run_before: RunBefore) -> str:
+    async with app.run_test(size=SIZE) as pilot:
+        await run_before(pilot)
+        return app.export_screenshot(title="gcal-tui")
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with studio() as running:
+        for name, (build, run_before) in scenes(running).items():
+            svg = asyncio.run(take(build(), run_before))
+            # Textual numbers its SVG element ids afresh on every run; make them stable.
+            svg = re.sub(r"terminal-\d+", "terminal", svg)
+            (out / f"{name}.svg").write_text(svg)
+            print(out / f"{name}.svg")
+
+
+if __name__ == "__main__":
+    main()

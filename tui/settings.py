@@ -1,0 +1,34 @@
+"""Choices remembered between runs (for now, the theme), in the user config directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass
+class Settings:
+    theme: str | None = None
+
+
+def load_settings(path: Path | None) -> Settings:
+    """The stored settings; defaults when there are none or they cannot be read."""
+    if path is None:
+        return Settings()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return Settings(theme=theme if isinstance(theme, str) else None)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
+        json.dump(asdict(settings), temp_file)
+    os.replace(temp_name, path)
