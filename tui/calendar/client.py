@@ -8,6 +8,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -16,6 +17,7 @@ import httplib2
 from oauth2client import client
 
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
+from tui.config import AppConfig
 
 PAGE_SIZE = 2500
 REFRESH_MARGIN = timedelta(seconds=60)
@@ -125,19 +127,10 @@ class AuthorizedHttp:
     ) -> tuple[httplib2.Response, bytes]:
         self.refresh_if_expired()
         headers = dict(headers or {})
-        self.credentials.apply(headers)
-        response, content = self._http.request(
-            uri,
-            method,
-            body=body,
-            headers=headers,
-            redirections=redirections,
-            connection_type=connection_type,
-        )
-        if response.status == http.client.UNAUTHORIZED:
-            self.refresh()
+
+        def send() -> tuple[httplib2.Response, bytes]:
             self.credentials.apply(headers)
-            response, content = self._http.request(
+            return self._http.request(
                 uri,
                 method,
                 body=body,
@@ -145,6 +138,11 @@ class AuthorizedHttp:
                 redirections=redirections,
                 connection_type=connection_type,
             )
+
+        response, content = send()
+        if response.status == http.client.UNAUTHORIZED:
+            self.refresh()
+            response, content = send()
         return response, content
 
     def close(self) -> None:
@@ -350,3 +348,24 @@ class CalendarClient:
             ]
             request = collection.list_next(request, response)
             yield EventPage(number, events, summary, str(response.get("timeZone") or ""), request is None)
+
+
+@contextmanager
+def connect(
+    config: AppConfig,
+    credentials: client.OAuth2Credentials,
+    on_retry: Callable[[RetryNotice], None] | None = None,
+) -> Iterator[CalendarClient]:
+    """A client set up from the app's options, closed afterwards; call it inside a worker thread."""
+    calendar = CalendarClient(
+        credentials,
+        config.api_endpoint,
+        timeout=config.api_timeout,
+        retry=RetryPolicy(base_delay=config.api_retry_base_delay),
+        on_retry=on_retry,
+        now=config.now,
+    )
+    try:
+        yield calendar
+    finally:
+        calendar.close()

@@ -1,11 +1,19 @@
-"""Run the sandbox by hand: `python -m tui.sandbox --client-secrets PATH`; Ctrl-C stops it."""
+"""Run the sandbox by hand: `python -m tui.sandbox --client-secrets PATH`; Ctrl-C stops it.
+
+With --credentials it also signs in (through its own consent page and token endpoint) and stores
+the result there, for benchmarks and scripted runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import threading
+from datetime import date
 from pathlib import Path
 
+from tui.sandbox.calendar_data import bulk
 from tui.sandbox.server import Sandbox
 
 
@@ -14,14 +22,38 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--client-secrets", type=Path, required=True, help="where to write them")
     parser.add_argument("--client-type", choices=("installed", "web"), default="installed")
+    parser.add_argument("--credentials", type=Path, help="sign in and store credentials here")
+    parser.add_argument("--bulk", type=int, metavar="N", help="serve N plain events instead of the sample")
+    parser.add_argument("--page-size", type=int, default=2500, help="cap on events per page")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each Calendar request")
     args = parser.parse_args()
-    sandbox = Sandbox().start(args.port)
+    sandbox = Sandbox(calendars=bulk(date.today(), args.bulk) if args.bulk is not None else None).start(
+        args.port
+    )
+    sandbox.calendar_api.page_size = args.page_size
     sandbox.write_client_secrets(args.client_secrets, args.client_type)
+    if args.credentials:
+        from tui.auth.client_secrets import load_client_secrets
+        from tui.auth.flow import exchange_code, start_attempt
+        from tui.auth.redirect import code_from_pasted
+        from tui.config import READONLY_SCOPE
+        from tui.sandbox.browser import consent
+        from tui.storage import save_credentials
+
+        attempt = start_attempt(
+            load_client_secrets(args.client_secrets),
+            (READONLY_SCOPE,),
+            "http://127.0.0.1:8085/oauth2callback",
+        )
+        code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+        save_credentials(args.credentials, exchange_code(attempt, code))
+    sandbox.calendar_api.latency = args.latency
     print(f"sandbox at {sandbox.base_url}; client secrets in {args.client_secrets}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        sandbox.stop()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    sandbox.stop()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.calendar.client import CalendarClient, CalendarError, RetryPolicy
+from tui.calendar.client import CalendarError, connect
 from tui.calendar.model import CalendarInfo
 from tui.config import AppConfig
 from tui.messages import CalendarsLoaded
@@ -49,21 +49,11 @@ class CalendarPickerScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="calendars")
     def fetch_calendars(self) -> None:
-        client = None
         try:
-            client = CalendarClient(
-                self.credentials,
-                self.config.api_endpoint,
-                timeout=self.config.api_timeout,
-                retry=RetryPolicy(base_delay=self.config.api_retry_base_delay),
-                now=self.config.now,
-            )
-            self.post_message(CalendarsLoaded(client.calendars()))
+            with connect(self.config, self.credentials) as calendar:
+                self.post_message(CalendarsLoaded(calendar.calendars()))
         except CalendarError as error:
             self.post_message(CalendarsLoaded(None, error))
-        finally:
-            if client is not None:
-                client.close()
 
     def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
         status = self.query_one("#picker-status", Label)

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.auth.revoke import RevokeError, revoke
-from tui.calendar.client import CalendarClient, CalendarError, RetryPolicy
+from tui.calendar.client import CalendarError, connect
 from tui.calendar.model import Event, format_dates, format_day, format_times
 from tui.config import AppConfig
 from tui.messages import (
@@ -70,7 +70,6 @@ class EventsScreen(Screen[None]):
         self.refreshed_at: datetime | None = None
         self.notice: Text | None = None
         self.account: str | None = None
-        self.retry_policy = RetryPolicy(base_delay=config.api_retry_base_delay)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.TITLE or "", self.SUB_TITLE or "")
@@ -114,29 +113,19 @@ class EventsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="events")
     def fetch_events(self, generation: int, calendar_id: str, start: datetime, end: datetime) -> None:
         worker = get_current_worker()
-        client = None
+        on_retry = lambda notice: self.post_message(EventsLoadRetrying(generation, notice))  # noqa: E731
         try:
-            client = CalendarClient(
-                self.credentials,
-                self.config.api_endpoint,
-                timeout=self.config.api_timeout,
-                retry=self.retry_policy,
-                now=self.config.now,
-                on_retry=lambda notice: self.post_message(EventsLoadRetrying(generation, notice)),
-            )
-            if self.account is None:
-                primary = next((c for c in client.calendars() if c.primary), None)
-                if primary is not None:
-                    self.post_message(AccountKnown(primary.id))
-            for page in client.event_pages(calendar_id, start, end):
-                if worker.is_cancelled:
-                    return
-                self.post_message(EventsPageLoaded(generation, page))
+            with connect(self.config, self.credentials, on_retry) as calendar:
+                if self.account is None:
+                    primary = next((c for c in calendar.calendars() if c.primary), None)
+                    if primary is not None:
+                        self.post_message(AccountKnown(primary.id))
+                for page in calendar.event_pages(calendar_id, start, end):
+                    if worker.is_cancelled:
+                        return
+                    self.post_message(EventsPageLoaded(generation, page))
         except CalendarError as error:
             self.post_message(EventsLoadFailed(generation, error))
-        finally:
-            if client is not None:
-                client.close()
 
     def on_events_page_loaded(self, message: EventsPageLoaded) -> None:
         if message.generation != self.generation:

@@ -20,7 +20,6 @@ from tui.auth.session import SignInSession
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
 from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
-from tui.sandbox.browser import ConsentError, consent, follow_redirect
 from tui.storage import CredentialsFileError, save_credentials
 from tui.widgets.status_panel import StatusPanel
 from tui.widgets.title_bar import TitleBar
@@ -211,6 +210,8 @@ class SignInScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="demo-browser")
     def act_as_browser(self, authorize_url: str, listening: bool) -> None:
+        from tui.sandbox.browser import ConsentError, consent, follow_redirect  # the demo only
+
         try:
             location = consent(authorize_url)
             if listening:
