@@ -342,3 +342,61 @@ async def test_fixing_the_client_secrets_then_ctrl_r_recovers(
         await pilot.press("ctrl+r")
         screen = await ready(pilot)
         assert not screen.query_one("#copy").disabled
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_a_localhost_redirect_uri_works_when_passed(
+    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+) -> None:
+    redirect = f"http://localhost:{free_port()}/oauth2callback"
+    app = app_for(redirect_uri=redirect)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert f"Listening for the browser's redirect on {redirect}" in status_text(screen)
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)  # type: ignore[union-attr]
+        assert location.startswith(redirect)
+        assert (await asyncio.to_thread(follow_redirect, location)).status == 200
+        await wait_until(pilot, lambda: on_events_screen(app))
+    assert_stored(credentials_path)
+    assert sandbox.requests_to("/token")[0].params["redirect_uri"] == redirect
+
+
+async def test_web_client_uses_its_registered_redirect(
+    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    secrets = sandbox.write_client_secrets(tmp_path / "web.json", "web")
+    app = app_for(client_secrets_path=secrets, listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        assert screen.attempt.redirect_uri == "http://localhost:8080/oauth2callback"
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        await paste(pilot, location)
+        await wait_until(pilot, lambda: on_events_screen(app))
+    assert_stored(credentials_path)
+
+
+async def test_a_busy_port_is_explained_and_pasting_still_works(
+    app_for: Callable[..., GcalApp], credentials_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        app = app_for(redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            assert f"Port {port} on 127.0.0.1 is already in use" in status_text(screen)
+            location = await asyncio.to_thread(consent, screen.attempt.authorize_url)  # type: ignore[union-attr]
+            await paste(pilot, location)
+            await wait_until(pilot, lambda: on_events_screen(app))
+    assert_stored(credentials_path)
