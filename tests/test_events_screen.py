@@ -92,7 +92,15 @@ async def test_rows_read_as_a_person_expects(app: GcalApp, sandbox: Sandbox) -> 
         assert all(not event.cancelled for event in screen.shown_events)
         count = len(screen.shown_events)
         assert f"{count:,} events" in str(screen.query_one("#summary-line").render())
-        await pilot.press("end", "pageup", "home", "down")
+        await pilot.press("end")
+        assert screen.table.cursor_row == count - 1
+        await pilot.press("pageup")
+        assert screen.table.cursor_row < count - 1
+        await pilot.press("home")
+        assert screen.table.cursor_row == 0
+        await pilot.press("pagedown")
+        assert screen.table.cursor_row > 0
+        await pilot.press("home", "down")
         assert screen.table.cursor_row == 1
     assert app.return_code is None or app.return_code == 0
 
