@@ -1,0 +1,179 @@
+"""Run every benchmark, interleaving each comparison, and print a table and JSON.
+
+    python benchmarks/run.py               # the full run (a minute or two)
+    python benchmarks/run.py --smoke       # tiny sizes, one round: checks that it still works
+
+Each figure is a median over repeated runs in child processes. The sandbox serves the Calendar in its
+own process, so it does not compete with the app for the GIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).parent
+PROBES = HERE / "probes.py"
+TARGETS = {"startup_ratio": 1.25, "throughput_ratio": 1.3, "peak_rss_mb_at_10000": 150.0, "key_p95_ms": 100.0}
+
+
+@dataclass(frozen=True)
+class Emulator:
+    api_root: str
+    client_secrets: str
+    credentials: str
+
+
+@contextmanager
+def emulator(events: int, page_size: int = 2500, latency: float = 0.0) -> Iterator[Emulator]:
+    with tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as directory:
+        secrets, credentials = f"{directory}/client_secrets.json", f"{directory}/credentials.json"
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tui.sandbox",
+                "--client-secrets",
+                secrets,
+                "--credentials",
+                credentials,
+                "--bulk",
+                str(events),
+                "--page-size",
+                str(page_size),
+                "--latency",
+                str(latency),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=HERE.parent,
+        )
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            api_root = line.split()[2].rstrip(";")
+            yield Emulator(api_root, secrets, credentials)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def probe(name: str, *arguments: str) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, str(PROBES), name, *arguments],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        raise RuntimeError(f"probe {name} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(run[key] for run in runs)
+
+
+def startup(repeat: int) -> dict[str, float]:
+    app, bare = [], []
+    for _ in range(repeat):  # interleaved: the machine's noise falls on both alike
+        app.append(probe("startup-app"))
+        bare.append(probe("startup-bare"))
+    app_s, bare_s = median(app, "seconds"), median(bare, "seconds")
+    return {"app_seconds": app_s, "bare_seconds": bare_s, "ratio": app_s / bare_s}
+
+
+def throughput(events: int, repeat: int) -> dict[str, float]:
+    app, script = [], []
+    with emulator(events) as served:
+        for _ in range(repeat):
+            app.append(probe("table", served.api_root, served.client_secrets, served.credentials))
+            script.append(probe("quickstart", served.api_root, served.credentials))
+    assert all(run["rows"] == events for run in app + script), "not every event arrived"
+    app_s, script_s = median(app, "seconds"), median(script, "seconds")
+    return {
+        "events": events,
+        "app_seconds": app_s,
+        "quickstart_seconds": script_s,
+        "ratio": app_s / script_s,
+        "app_peak_rss_mb": median(app, "peak_rss_mb"),
+        "quickstart_peak_rss_mb": median(script, "peak_rss_mb"),
+    }
+
+
+def responsiveness(events: int, page_size: int, latency: float, repeat: int) -> dict[str, float]:
+    with emulator(events, page_size, latency) as served:
+        runs = [
+            probe("keys", served.api_root, served.client_secrets, served.credentials) for _ in range(repeat)
+        ]
+    return {
+        "events": events,
+        "latency_per_page_s": latency,
+        "presses": sum(run["presses"] for run in runs),
+        "p95_ms": 1000 * median(runs, "p95_seconds"),
+        "max_ms": 1000 * max(run["max_seconds"] for run in runs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one round")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the figures")
+    args = parser.parse_args()
+    sizes, repeat, keys_events, keys_page = ([1000, 10000, 100000], 5, 10000, 2500)
+    if args.smoke:
+        sizes, repeat, keys_events, keys_page = ([60, 120], 1, 100, 25)
+    results: dict[str, object] = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.machine(),
+            "cpus": __import__("os").cpu_count(),
+        },
+        "startup": startup(repeat if not args.smoke else 1),
+        "growth": [throughput(size, repeat if size <= 10000 else 2) for size in sizes],
+        "responsiveness": responsiveness(
+            keys_events, keys_page, 0.05 if args.smoke else 0.3, 1 if args.smoke else 3
+        ),
+        "targets": TARGETS,
+    }
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    start = results["startup"]
+    growth = results["growth"]
+    keys = results["responsiveness"]
+    print(f"{'benchmark':<44}{'gcal-tui':>12}{'reference':>12}{'ratio':>8}{'target':>10}")
+    print(
+        f"{'start-up to sign-in screen painted (s)':<44}{start['app_seconds']:>12.3f}"
+        f"{start['bare_seconds']:>12.3f}{start['ratio']:>8.2f}{'≤ 1.25':>10}"
+    )
+    for row in growth:
+        label = f"{row['events']:,} events to table, vs quickstart (s)"
+        print(
+            f"{label:<44}{row['app_seconds']:>12.3f}{row['quickstart_seconds']:>12.3f}{row['ratio']:>8.2f}"
+            f"{'≤ 1.3' if row['events'] == 10000 else '':>10}"
+        )
+    for row in growth:
+        label = f"peak RSS at {row['events']:,} events (MB)"
+        print(
+            f"{label:<44}{row['app_peak_rss_mb']:>12.1f}{row['quickstart_peak_rss_mb']:>12.1f}{'':>8}"
+            f"{'≤ 150' if row['events'] == 10000 else '':>10}"
+        )
+    print(f"{'keys while pages stream, p95 (ms)':<44}{keys['p95_ms']:>12.1f}{'':>12}{'':>8}{'≤ 100':>10}")
+    print(f"figures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
