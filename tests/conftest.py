@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from tui.auth.redirect import code_from_pasted
 from tui.config import READONLY_SCOPE, AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import consent
+from tui.screenshots import wait_for
 from tui.storage import CredentialsStore, save_credentials
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -89,12 +89,7 @@ def copy_fixture(tmp_path: Path) -> Callable[[str], Path]:
 
 async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
     """Let the app run until `condition` holds; fail the test if it never does."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.05)
+    await wait_for(pilot, condition, timeout)
 
 
 def sign_in_directly(client_secrets: Path, scopes: tuple[str, ...] = (READONLY_SCOPE,)) -> OAuth2Credentials:
