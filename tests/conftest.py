@@ -13,12 +13,9 @@ import pytest
 from oauth2client.client import OAuth2Credentials
 
 from tui.app import GcalApp, make_app
-from tui.auth.client_secrets import load_client_secrets
-from tui.auth.flow import exchange_code, start_attempt
-from tui.auth.redirect import code_from_pasted
-from tui.config import READONLY_SCOPE, AppConfig
+from tui.config import AppConfig
 from tui.sandbox import Sandbox
-from tui.sandbox.browser import consent
+from tui.sandbox.browser import sign_in_directly
 from tui.screenshots import wait_for
 from tui.storage import CredentialsStore, save_credentials
 
@@ -90,15 +87,6 @@ def copy_fixture(tmp_path: Path) -> Callable[[str], Path]:
 async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
     """Let the app run until `condition` holds; fail the test if it never does."""
     await wait_for(pilot, condition, timeout)
-
-
-def sign_in_directly(client_secrets: Path, scopes: tuple[str, ...] = (READONLY_SCOPE,)) -> OAuth2Credentials:
-    """The whole flow without the UI: authorize URL, consent in the sandbox, code exchange."""
-    attempt = start_attempt(
-        load_client_secrets(client_secrets), scopes, "http://127.0.0.1:8085/oauth2callback"
-    )
-    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
-    return exchange_code(attempt, code)
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ async def test_narrower_scopes_ask_to_sign_in_again(
 async def test_a_broader_stored_scope_covers_readonly(
     app_for: Callable[..., GcalApp], client_secrets: Path, credentials_path: Path
 ) -> None:
-    from tests.conftest import sign_in_directly
+    from tui.sandbox.browser import sign_in_directly
     from tui.storage import save_credentials
 
     save_credentials(credentials_path, sign_in_directly(client_secrets, (FULL_SCOPE,)))

@@ -22,12 +22,9 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tui.app import GcalApp, make_app
-from tui.auth.client_secrets import load_client_secrets
-from tui.auth.flow import exchange_code, start_attempt
-from tui.auth.redirect import code_from_pasted
-from tui.config import READONLY_SCOPE, AppConfig
+from tui.config import AppConfig
 from tui.sandbox import Sandbox
-from tui.sandbox.browser import consent
+from tui.sandbox.browser import consent, sign_in_directly
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
@@ -77,10 +74,7 @@ class Studio:
 
     def calendar_config(self) -> AppConfig:
         secrets = self.sandbox.write_client_secrets(Path("calendar_client_secrets.json"))
-        attempt = start_attempt(load_client_secrets(secrets), (READONLY_SCOPE,), REDIRECT_URI)
-        credentials = exchange_code(
-            attempt, code_from_pasted(consent(attempt.authorize_url), attempt.expected)
-        )
+        credentials = sign_in_directly(secrets, redirect_uri=REDIRECT_URI)
         credentials.token_expiry = (NOW + timedelta(minutes=59)).replace(tzinfo=None)
         save_credentials(Path("calendar_credentials.json"), credentials)
         return AppConfig(

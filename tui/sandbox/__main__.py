@@ -33,20 +33,10 @@ def main() -> None:
     sandbox.calendar_api.page_size = args.page_size
     sandbox.write_client_secrets(args.client_secrets, args.client_type)
     if args.credentials:
-        from tui.auth.client_secrets import load_client_secrets
-        from tui.auth.flow import exchange_code, start_attempt
-        from tui.auth.redirect import code_from_pasted
-        from tui.config import READONLY_SCOPE
-        from tui.sandbox.browser import consent
+        from tui.sandbox.browser import sign_in_directly
         from tui.storage import save_credentials
 
-        attempt = start_attempt(
-            load_client_secrets(args.client_secrets),
-            (READONLY_SCOPE,),
-            "http://127.0.0.1:8085/oauth2callback",
-        )
-        code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
-        save_credentials(args.credentials, exchange_code(attempt, code))
+        save_credentials(args.credentials, sign_in_directly(args.client_secrets))
     sandbox.calendar_api.latency = args.latency
     print(f"sandbox at {sandbox.base_url}; client secrets in {args.client_secrets}", flush=True)
     stop = threading.Event()

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import http.client
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import unescape
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+from oauth2client.client import OAuth2Credentials
+
+from tui.auth.client_secrets import load_client_secrets
+from tui.auth.flow import exchange_code, start_attempt
+from tui.auth.redirect import code_from_pasted
+from tui.config import READONLY_SCOPE
 
 
 class ConsentError(Exception):
@@ -51,6 +60,17 @@ def consent(authorize_url: str, *, allow: bool = True) -> str:
     if answer.status != 302:
         raise ConsentError(f"approval answered {answer.status}: {answer.body[:200]}")
     return answer.headers["location"]
+
+
+def sign_in_directly(
+    client_secrets: Path,
+    scopes: Sequence[str] = (READONLY_SCOPE,),
+    redirect_uri: str = "http://127.0.0.1:8085/oauth2callback",
+) -> OAuth2Credentials:
+    """The whole flow without the app's screens: the real oauth2client flow, with this module as the
+    browser at the consent page. For tests, screenshots and benchmarks."""
+    attempt = start_attempt(load_client_secrets(client_secrets), scopes, redirect_uri)
+    return exchange_code(attempt, code_from_pasted(consent(attempt.authorize_url), attempt.expected))
 
 
 def follow_redirect(location: str) -> PageResponse:
