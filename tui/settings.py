@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from tui.storage import write_private_file
 
 
 @dataclass
@@ -27,8 +27,4 @@ def load_settings(path: Path | None) -> Settings:
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
-        json.dump(asdict(settings), temp_file)
-    os.replace(temp_name, path)
+    write_private_file(path, json.dumps(asdict(settings)))

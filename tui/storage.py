@@ -24,30 +24,36 @@ class CredentialsFileError(Exception):
     """The credentials file cannot be read or written; the message says which and why."""
 
 
+def write_private_file(path: Path, text: str) -> None:
+    """Write atomically and readable by the owner only: a temp file beside the target (0600), fsync,
+    os.replace, then fsync the folder (created 0700). A failure leaves no temp file; OSError says why."""
+    path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
+            os.fchmod(temp_file.fileno(), FILE_MODE)
+            temp_file.write(text)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.replace(temp_name, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    _fsync_directory(path.parent)
+
+
 def save_credentials(path: Path, credentials: client.OAuth2Credentials) -> None:
-    """Write atomically: a temp file beside the target, fsync, os.replace, then fsync the folder."""
+    """Write in oauth2client's format with write_private_file, never through a symlink."""
     if path.is_symlink():
         raise CredentialsFileError(
             f"{path} is a symbolic link; gcal-tui will not write credentials through it. "
             "Remove the link or pass another --credentials path."
         )
     try:
-        path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
-        descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_private_file(path, credentials.to_json())
     except OSError as exc:
         raise CredentialsFileError(f"Cannot write credentials to {path}: {exc.strerror}.") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
-            os.fchmod(temp_file.fileno(), FILE_MODE)
-            temp_file.write(credentials.to_json())
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise CredentialsFileError(f"Cannot write credentials to {path}: {exc.strerror}.") from None
-    _fsync_directory(path.parent)
 
 
 def _fsync_directory(directory: Path) -> None:
