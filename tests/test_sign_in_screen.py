@@ -50,6 +50,12 @@ async def ready(pilot) -> SignInScreen:  # type: ignore[no-untyped-def]
     return screen_of(pilot.app)
 
 
+async def consent_in_browser(screen: SignInScreen, *, allow: bool = True) -> str:
+    """Where the browser lands after the consent page for the screen's current link."""
+    assert screen.attempt is not None
+    return await asyncio.to_thread(consent, screen.attempt.authorize_url, allow=allow)
+
+
 async def paste(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
     field = pilot.app.screen.query_one("#code", Input)
     field.value = text
@@ -112,8 +118,7 @@ async def test_paste_bare_code(app_for: Callable[..., GcalApp], credentials_path
     app = app_for(listen=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         code = re.search(r"code=([^&]+)", location).group(1)  # type: ignore[union-attr]
         await paste(pilot, f"  {code}  ")
         await wait_until(pilot, lambda: on_events_screen(app))
@@ -127,8 +132,7 @@ async def test_paste_redirected_url(
     app = app_for(listen=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         await paste(pilot, location)
         await wait_until(pilot, lambda: on_events_screen(app))
         assert "Credentials saved" in status_text(screen)
@@ -142,8 +146,7 @@ async def test_listener_callback(
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         page = await asyncio.to_thread(follow_redirect, location)
         assert page.status == 200
         await wait_until(pilot, lambda: on_events_screen(app))
@@ -159,8 +162,7 @@ async def test_the_paste_that_comes_second_is_ignored(
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         sandbox.inject("token", Fault(status=503, delay=1.0))  # keeps the first exchange busy
         await asyncio.to_thread(follow_redirect, location)
         await wait_until(pilot, lambda: "Exchanging the code from the browser" in status_text(screen))
@@ -179,8 +181,7 @@ async def test_forged_state_by_paste_sends_no_token_request(
     app = app_for(listen=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         await paste(pilot, re.sub(r"state=[^&]+", "state=forged", location))
         await wait_until(pilot, lambda: "different sign-in attempt" in status_text(screen))
     assert sandbox.requests_to("/token") == []
@@ -193,8 +194,7 @@ async def test_forged_state_by_callback_sends_no_token_request(
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         page = await asyncio.to_thread(follow_redirect, re.sub(r"state=[^&]+", "state=forged", location))
         assert page.status == 400
         await pilot.pause(0.2)
@@ -206,8 +206,7 @@ async def test_access_denied_in_the_browser(app_for: Callable[..., GcalApp], san
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url, allow=False)
+        location = await consent_in_browser(screen, allow=False)
         await asyncio.to_thread(follow_redirect, location)
         await wait_until(pilot, lambda: "Sign-in was cancelled" in status_text(screen))
         assert "ctrl+r" in status_text(screen)
@@ -229,8 +228,7 @@ async def test_reused_code_is_explained_and_old_credentials_survive(
     app = app_for(listen=False, reauth=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         code = code_from_pasted(location, screen.attempt.expected)
         await asyncio.to_thread(exchange_code, screen.attempt, code)  # someone used it first
         await paste(pilot, location)
@@ -257,8 +255,7 @@ async def test_token_endpoint_trouble_keeps_the_code_usable(
     app = app_for(listen=False, exchange_timeout=0.5)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         sandbox.inject("token", fault)
         await paste(pilot, location)
         await wait_until(pilot, lambda: expected in status_text(screen))
@@ -276,8 +273,7 @@ async def test_token_endpoint_refusing_connections(
     app = app_for(listen=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         sandbox.stop()
         await paste(pilot, location)
         await wait_until(pilot, lambda: "refused the connection" in status_text(screen))
@@ -289,8 +285,7 @@ async def test_a_second_submit_does_not_start_a_second_exchange(
     app = app_for(listen=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         sandbox.inject("token", Fault(status=503, delay=1.0))
         await paste(pilot, location)
         screen.submit_pasted()  # as if Enter were pressed again while the exchange runs
@@ -360,7 +355,7 @@ async def test_a_localhost_redirect_uri_works_when_passed(
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         assert f"Listening for the browser's redirect on {redirect}" in status_text(screen)
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)  # type: ignore[union-attr]
+        location = await consent_in_browser(screen)
         assert location.startswith(redirect)
         assert (await asyncio.to_thread(follow_redirect, location)).status == 200
         await wait_until(pilot, lambda: on_events_screen(app))
@@ -377,7 +372,7 @@ async def test_web_client_uses_its_registered_redirect(
         screen = await ready(pilot)
         assert screen.attempt is not None
         assert screen.attempt.redirect_uri == "http://localhost:8080/oauth2callback"
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        location = await consent_in_browser(screen)
         await paste(pilot, location)
         await wait_until(pilot, lambda: on_events_screen(app))
     assert_stored(credentials_path)
@@ -396,7 +391,7 @@ async def test_a_busy_port_is_explained_and_pasting_still_works(
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(pilot)
             assert f"Port {port} on 127.0.0.1 is already in use" in status_text(screen)
-            location = await asyncio.to_thread(consent, screen.attempt.authorize_url)  # type: ignore[union-attr]
+            location = await consent_in_browser(screen)
             await paste(pilot, location)
             await wait_until(pilot, lambda: on_events_screen(app))
     assert_stored(credentials_path)
