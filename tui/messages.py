@@ -8,6 +8,7 @@ from textual.message import Message
 from tui.auth.client_secrets import ClientSecretsError
 from tui.auth.flow import ExchangeError
 from tui.auth.listener import CallbackResult
+from tui.auth.redirect import RedirectError
 from tui.auth.revoke import RevokeError
 from tui.auth.session import AttemptSetup
 from tui.calendar.client import CalendarError, EventPage, RetryNotice
@@ -26,7 +27,7 @@ class AttemptReady(Message):
 class AttemptFailed(Message):
     """No authorize URL could be made: the client secrets or the redirect URI are at fault."""
 
-    def __init__(self, error: ClientSecretsError | Exception) -> None:
+    def __init__(self, error: ClientSecretsError | RedirectError) -> None:
         self.error = error
         super().__init__()
 
