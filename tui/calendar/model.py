@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cached_property
 from html.parser import HTMLParser
 from typing import Any
 
@@ -19,24 +20,86 @@ class Attendee:
     resource: bool = False
 
 
-@dataclass(frozen=True)
 class Event:
-    id: str
-    summary: str  # "" when the event has none
-    start: datetime | date
-    end: datetime | date
-    all_day: bool
-    status: str = "confirmed"
-    location: str = ""
-    description: str = ""
-    time_zone: str = ""
-    organizer: str = ""
-    attendees: tuple[Attendee, ...] = ()
-    conference_link: str = ""
-    html_link: str = ""
-    recurring_event_id: str = ""
-    calendar: str = ""
-    search_text: str = field(default="", repr=False, compare=False)
+    """One event. What the table needs (start, end, all day) is parsed at once; every other field is
+    read from the API's item the first time it is asked for, so a page of 2,500 events costs little
+    more than its JSON."""
+
+    def __init__(
+        self, item: dict[str, Any], start: datetime | date, end: datetime | date, calendar: str = ""
+    ) -> None:
+        self.item = item
+        self.start = start
+        self.end = end
+        self.all_day = not isinstance(start, datetime)
+        self.calendar = calendar
+
+    def __repr__(self) -> str:
+        return f"Event(id={self.id!r}, start={self.start!r})"
+
+    def _field(self, key: str) -> str:
+        return safe_text(self.item.get(key))
+
+    @cached_property
+    def id(self) -> str:
+        return self._field("id")
+
+    @cached_property
+    def summary(self) -> str:
+        """The title as sent; "" when the event has none."""
+        return self._field("summary")
+
+    @cached_property
+    def status(self) -> str:
+        return self._field("status") or "confirmed"
+
+    @cached_property
+    def location(self) -> str:
+        return self._field("location")
+
+    @cached_property
+    def description(self) -> str:
+        return self._field("description")
+
+    @cached_property
+    def time_zone(self) -> str:
+        return safe_text((self.item.get("start") or {}).get("timeZone"))
+
+    @cached_property
+    def organizer(self) -> str:
+        return _person(self.item.get("organizer"))
+
+    @cached_property
+    def attendees(self) -> tuple[Attendee, ...]:
+        return tuple(
+            Attendee(
+                email=safe_text(person.get("email")),
+                name=safe_text(person.get("displayName")),
+                response=safe_text(person.get("responseStatus")) or "needsAction",
+                optional=bool(person.get("optional")),
+                organizer=bool(person.get("organizer")),
+                resource=bool(person.get("resource")),
+            )
+            for person in self.item.get("attendees") or []
+            if isinstance(person, dict)
+        )
+
+    @cached_property
+    def conference_link(self) -> str:
+        return _conference_link(self.item)
+
+    @cached_property
+    def html_link(self) -> str:
+        return self._field("htmlLink")
+
+    @cached_property
+    def recurring_event_id(self) -> str:
+        return self._field("recurringEventId")
+
+    @cached_property
+    def search_text(self) -> str:
+        """What the filter looks in: title, place and description, case-folded."""
+        return f"{self.summary}\n{self.location}\n{self.description}".casefold()
 
     @property
     def title(self) -> str:
@@ -97,9 +160,6 @@ def safe_text(value: Any) -> str:
     return value.translate(_CONTROL) if isinstance(value, str) else ""
 
 
-_text = safe_text
-
-
 class _HtmlToText(HTMLParser):
     BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "ul", "ol"})
 
@@ -142,14 +202,14 @@ def description_text(description: str) -> str:
 def _conference_link(item: dict[str, Any]) -> str:
     for entry in (item.get("conferenceData") or {}).get("entryPoints") or []:
         if isinstance(entry, dict) and entry.get("entryPointType") == "video":
-            return _text(entry.get("uri"))
-    return _text(item.get("hangoutLink"))
+            return safe_text(entry.get("uri"))
+    return safe_text(item.get("hangoutLink"))
 
 
 def _person(value: Any) -> str:
     if not isinstance(value, dict):
         return ""
-    name, email = _text(value.get("displayName")), _text(value.get("email"))
+    name, email = safe_text(value.get("displayName")), safe_text(value.get("email"))
     return f"{name} <{email}>" if name and email else name or email
 
 
@@ -158,54 +218,22 @@ def parse_event(item: dict[str, Any], calendar: str = "") -> Event | None:
     if item.get("status") == "cancelled":
         return None
     try:
-        start, all_day = _when(item.get("start"))
+        start, _ = _when(item.get("start"))
         end, _ = _when(item.get("end"))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, AttributeError):
         return None
-    attendees = tuple(
-        Attendee(
-            email=_text(person.get("email")),
-            name=_text(person.get("displayName")),
-            response=_text(person.get("responseStatus")) or "needsAction",
-            optional=bool(person.get("optional")),
-            organizer=bool(person.get("organizer")),
-            resource=bool(person.get("resource")),
-        )
-        for person in item.get("attendees") or []
-        if isinstance(person, dict)
-    )
-    summary, location, description = (
-        _text(item.get("summary")),
-        _text(item.get("location")),
-        _text(item.get("description")),
-    )
-    return Event(
-        id=_text(item.get("id")),
-        summary=summary,
-        start=start,
-        end=end,
-        all_day=all_day,
-        status=_text(item.get("status")) or "confirmed",
-        location=location,
-        description=description,
-        time_zone=_text((item.get("start") or {}).get("timeZone")),
-        organizer=_person(item.get("organizer")),
-        attendees=attendees,
-        conference_link=_conference_link(item),
-        html_link=_text(item.get("htmlLink")),
-        recurring_event_id=_text(item.get("recurringEventId")),
-        calendar=calendar,
-        search_text=f"{summary}\n{location}\n{description}".casefold(),
-    )
+    return Event(item, start, end, calendar)
 
 
 def parse_calendar(item: dict[str, Any]) -> CalendarInfo:
     return CalendarInfo(
-        id=_text(item.get("id")),
-        summary=_text(item.get("summaryOverride")) or _text(item.get("summary")) or _text(item.get("id")),
-        access_role=_text(item.get("accessRole")),
+        id=safe_text(item.get("id")),
+        summary=safe_text(item.get("summaryOverride"))
+        or safe_text(item.get("summary"))
+        or safe_text(item.get("id")),
+        access_role=safe_text(item.get("accessRole")),
         primary=bool(item.get("primary")),
-        time_zone=_text(item.get("timeZone")),
+        time_zone=safe_text(item.get("timeZone")),
     )
 
 
