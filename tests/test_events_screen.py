@@ -43,7 +43,8 @@ def notice_of(screen: EventsScreen) -> str:
 
 
 def cells(screen: EventsScreen, column: str) -> list[str]:
-    return [cell.plain for cell in screen.table.get_column(column)]
+    index = [label.casefold() for label, _ in screen.table.columns].index(column)
+    return [screen.row_cells(row)[index].plain for row in range(screen.table.row_count)]
 
 
 def expected_events(

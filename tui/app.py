@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from oauth2client.client import OAuth2Credentials
-from textual import events, work
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -57,13 +57,7 @@ class GcalApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen, list(self.BINDINGS)))
 
-    def on_resize(self, event: events.Resize) -> None:
-        # Rich asks the OS for the terminal size on every measurement unless it is told; DataTable
-        # measures every cell it adds, so telling it once per resize saves three syscalls a cell.
-        self.console.size = (event.size.width, event.size.height)
-
     def on_mount(self) -> None:
-        self.console.size = (self.size.width, self.size.height)
         if self.config.reauth:
             self.push_screen(
                 SignInScreen(

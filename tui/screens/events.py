@@ -10,11 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from tui.auth.revoke import RevokeError, revoke
-from tui.calendar.client import CalendarError, connect
+from tui.calendar.client import CalendarClient, CalendarError, connect
 from tui.calendar.model import Event, format_dates, format_day, format_times
 from tui.config import AppConfig
 from tui.messages import (
@@ -77,7 +77,7 @@ class EventsScreen(Screen[None]):
         yield Static(id="account-line")
         yield Static(id="notice-line")
         yield Input(placeholder="Filter the loaded events (Enter to keep, Esc to clear)", id="filter")
-        yield EventsTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield EventsTable(COLUMNS, self.row_cells, id="events")
         yield Footer()
 
     @property
@@ -91,9 +91,6 @@ class EventsScreen(Screen[None]):
         return zone
 
     def on_mount(self) -> None:
-        for label, width in COLUMNS:
-            self.table.add_column(label, width=width, key=label.lower())
-        self.query_one("#filter", Input).display = False
         self.load()
 
     # Loading
@@ -116,16 +113,24 @@ class EventsScreen(Screen[None]):
         on_retry = lambda notice: self.post_message(EventsLoadRetrying(generation, notice))  # noqa: E731
         try:
             with connect(self.config, self.credentials, on_retry) as calendar:
-                if self.account is None:
-                    primary = next((c for c in calendar.calendars() if c.primary), None)
-                    if primary is not None:
-                        self.post_message(AccountKnown(primary.id))
                 for page in calendar.event_pages(calendar_id, start, end):
                     if worker.is_cancelled:
                         return
                     self.post_message(EventsPageLoaded(generation, page))
+                if self.account is None:
+                    self.look_up_account(calendar)
         except CalendarError as error:
             self.post_message(EventsLoadFailed(generation, error))
+
+    def look_up_account(self, calendar: CalendarClient) -> None:
+        """Who is signed in: the primary calendar's id. Asked after the events, which matter more; the
+        account line just says "Signed in" if this fails."""
+        try:
+            primary = next((c for c in calendar.calendars() if c.primary), None)
+        except CalendarError:
+            return
+        if primary is not None:
+            self.post_message(AccountKnown(primary.id))
 
     def on_events_page_loaded(self, message: EventsPageLoaded) -> None:
         if message.generation != self.generation:
@@ -136,7 +141,8 @@ class EventsScreen(Screen[None]):
         self.pages_loaded = page.number
         self.calendar_name = page.calendar_summary
         self.events.extend(page.events)
-        self._append_rows([event for event in page.events if self._matches(event)])
+        self.shown_events.extend(event for event in page.events if self._matches(event))
+        self.table.set_row_count(len(self.shown_events))
         if page.last:
             self.fetching = False
             self.refreshed_at = self.config.now()
@@ -187,20 +193,20 @@ class EventsScreen(Screen[None]):
 
     def _rebuild(self) -> None:
         selected = self.selected_event()
-        self.table.clear()
-        self.shown_events = []
-        self._append_rows([event for event in self.events if self._matches(event)])
+        self.shown_events = [event for event in self.events if self._matches(event)]
+        self.table.set_row_count(len(self.shown_events))
         if selected is not None and selected in self.shown_events:
-            self.table.move_cursor(row=self.shown_events.index(selected), animate=False)
+            self.table.move_cursor(row=self.shown_events.index(selected))
+        else:
+            self.table.move_cursor(row=0)
 
-    def _append_rows(self, events: list[Event]) -> None:
+    def row_cells(self, row: int) -> tuple[Text, ...]:
+        """The table's cells for one shown event; the table asks only for the rows it paints."""
         now = self.config.now()
-        zone, today = self.zone, now.date()
-        self.table.add_rows(self._row(event, now, zone, today) for event in events)
-        self.shown_events.extend(events)
+        return self._cells(self.shown_events[row], now, self.zone, now.date())
 
     @staticmethod
-    def _row(event: Event, now: datetime, zone: tzinfo, today: date) -> tuple[Text, ...]:
+    def _cells(event: Event, now: datetime, zone: tzinfo, today: date) -> tuple[Text, ...]:
         if event.is_ongoing(now):
             style = "bold green"
         elif event.is_on(today, zone):
@@ -255,7 +261,7 @@ class EventsScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.load()
 
-    @on(DataTable.RowSelected, "#events")
+    @on(EventsTable.RowSelected, "#events")
     def open_event(self) -> None:
         event = self.selected_event()
         if event is not None:
