@@ -107,7 +107,11 @@ def calendar_config(api_root: str, secrets: str, credentials: str) -> Any:
 
 
 def table(api_root: str, secrets: str, credentials: str) -> None:
-    """Credentials ready (on disk) to every row in the table and the count shown."""
+    """Credentials ready to every row in the table and the count shown. As in the quickstart, whose
+    clock starts after its imports, googleapiclient is imported before the clock starts; the figure
+    from process start (`from_start_seconds`) includes everything."""
+    import googleapiclient.discovery  # noqa: F401
+
     from tui.screens.events import EventsScreen
 
     figures: dict[str, float] = {}
@@ -122,10 +126,11 @@ def table(api_root: str, secrets: str, credentials: str) -> None:
         if screen.refreshed_at is None:
             return False
         figures["seconds"] = time.perf_counter() - begun[0]
+        figures["from_start_seconds"] = time.perf_counter() - STARTED
         figures["rows"] = screen.table.row_count
         return True
 
-    run_until(calendar_config(api_root, secrets, credentials), done, every=0.001)
+    run_until(calendar_config(api_root, secrets, credentials), done)
     report(**figures)
 
 
@@ -164,32 +169,66 @@ def quickstart(api_root: str, credentials: str) -> None:
             print(event.get("summary"))
             count += 1
         request = events.list_next(request, response)
-    report(seconds=time.perf_counter() - begun, rows=count)
+    report(seconds=time.perf_counter() - begun, from_start_seconds=time.perf_counter() - STARTED, rows=count)
 
 
 def keys(api_root: str, secrets: str, credentials: str) -> None:
-    """Key presses made while pages stream in: time from press until handled (Pilot's round trip)."""
+    """Key presses made while pages stream in, timed as a terminal sends them: from the key event
+    reaching the app to the cursor having moved (handled) and to the next frame drawn (painted)."""
+    from textual import events
+
     from tui.app import make_app
     from tui.screens.events import EventsScreen
 
     app = make_app(calendar_config(api_root, secrets, credentials))
+    frames: list[tuple[float, int]] = []  # when each frame was drawn, and the cursor row it shows
+    display = app._display
 
-    async def drive() -> list[float]:
-        latencies: list[float] = []
+    def timed_display(*arguments: Any) -> None:
+        display(*arguments)
+        screen = app.screen
+        frames.append(
+            (time.perf_counter(), screen.table.cursor_row if isinstance(screen, EventsScreen) else -1)
+        )
+
+    app._display = timed_display  # type: ignore[method-assign]
+
+    async def drive() -> list[tuple[float, float]]:
+        latencies: list[tuple[float, float]] = []
         async with app.run_test(size=(120, 40)) as pilot:
-            while not isinstance(app.screen, EventsScreen):
+            while not isinstance(app.screen, EventsScreen) or not app.screen.table.row_count:
                 await pilot.pause(0.01)
             screen = app.screen
+            assert app._driver is not None
             while screen.refreshed_at is None:
-                pressed = time.perf_counter()
-                await pilot.press("down" if len(latencies) % 4 else "up")
-                latencies.append(time.perf_counter() - pressed)
-                await pilot.pause(0.05)
+                key = "down" if len(latencies) % 4 < 2 else "up"
+                before = screen.table.cursor_row
+                first_frame = len(frames)
+                sent = time.perf_counter()
+                app._driver.send_message(events.Key(key, None))
+                while screen.table.cursor_row == before:
+                    await asyncio.sleep(0.0005)
+                handled = time.perf_counter()
+                while not any(row != before for _, row in frames[first_frame:]):
+                    await asyncio.sleep(0.0005)
+                painted = next(moment for moment, row in frames[first_frame:] if row != before)
+                latencies.append((min(handled, painted) - sent, painted - sent))
+                await asyncio.sleep(0.05)
         return latencies
 
-    latencies = sorted(asyncio.run(drive()))
-    p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else float("nan")
-    report(presses=len(latencies), p95_seconds=p95, max_seconds=max(latencies, default=float("nan")))
+    timings = asyncio.run(drive())
+    handled = sorted(pair[0] for pair in timings)
+    painted_sorted = sorted(pair[1] for pair in timings)
+
+    def p95(values: list[float]) -> float:
+        return values[min(len(values) - 1, int(0.95 * len(values)))] if values else float("nan")
+
+    report(
+        presses=len(timings),
+        p95_seconds=p95(painted_sorted),
+        handled_p95_seconds=p95(handled),
+        max_seconds=max(painted_sorted, default=float("nan")),
+    )
 
 
 PROBES: dict[str, Callable[..., None]] = {
