@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.calendar.model import Attendee, Event, description_text, format_when
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
+from tui.widgets.key_footer import KeyFooter
 
 RESPONSE_MARKS = {
     "accepted": "✓ accepted",
@@ -85,7 +86,7 @@ class EventDetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield Static(event_text(self.event, self.config), id="detail-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail").focus()

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tui.auth.revoke import RevokeError, revoke
@@ -31,6 +31,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.widgets.events_table import EventsTable
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.title_bar import TitleBar
 
 COLUMNS = (("Date", 24), ("Time", 23), ("Summary", 40), ("Location", 24))
@@ -78,7 +79,7 @@ class EventsScreen(Screen[None]):
         yield Static(id="notice-line")
         yield Input(placeholder="Filter the loaded events (Enter to keep, Esc to clear)", id="filter")
         yield EventsTable(COLUMNS, self.row_cells, id="events")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> EventsTable:

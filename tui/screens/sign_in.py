@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.flow import ExchangeError, SignInAttempt, exchange_code
@@ -21,6 +21,7 @@ from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
 from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
 from tui.storage import CredentialsFileError, save_credentials
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.status_panel import StatusPanel
 from tui.widgets.title_bar import TitleBar
 
@@ -84,7 +85,7 @@ class SignInScreen(Screen[None]):
                 yield Button("Exchange", id="exchange", variant="primary")
             yield Label("Status", classes="step-title")
             yield self.status
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.reason:
