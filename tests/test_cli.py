@@ -92,3 +92,21 @@ def test_repeated_scopes_and_endpoint() -> None:
 def test_bad_days_are_refused_with_a_message(days: str) -> None:
     result = subprocess.run([sys.executable, "-m", "tui", "--days", days], capture_output=True, text=True)
     assert result.returncode == 2 and "--days must be 1 or more" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("uri", "why"),
+    [
+        ("http://127.0.0.1:99999/oauth2callback", "Port out of range"),
+        ("http://[::1/oauth2callback", "Invalid IPv6 URL"),
+        ("ftp://127.0.0.1/oauth2callback", "not an http:// or https:// URI"),
+        ("oauth2callback", "not an http:// or https:// URI"),
+    ],
+)
+def test_unusable_redirect_uri_is_refused_before_the_app_starts(uri: str, why: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--redirect-uri", uri], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "--redirect-uri" in result.stderr and why in result.stderr
+    assert "Traceback" not in result.stderr

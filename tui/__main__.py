@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from tui import __version__
 from tui.config import (
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--redirect-uri",
+        type=redirect_uri_option,
         metavar="URI",
         help="redirect URI (default for a Desktop client: http://127.0.0.1:<free port>/oauth2callback)",
     )
@@ -69,6 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
     )
     return parser
+
+
+def redirect_uri_option(text: str) -> str:
+    """An http(s) URI with a host and, if given, a port from 0 to 65535."""
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # raises ValueError for a port out of range
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a usable URI ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an http:// or https:// URI with a host, such as "
+            "http://127.0.0.1:8080/oauth2callback"
+        )
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -92,7 +92,10 @@ class LoopbackListener:
         """(status, title, body) for one request; hands a code or refusal to the app."""
         if host not in self._allowed_hosts:
             return 400, "Wrong host", "This listener only answers requests addressed to itself."
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:
+            return 400, "Bad request", "This listener only answers the sign-in redirect."
         if parts.path != self._path:
             return 404, "Not found", "gcal-tui is waiting for the sign-in redirect elsewhere."
         expected = self._expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit, urlunsplit
 
 from tui.auth.client_secrets import ClientSecrets
 
@@ -97,8 +97,8 @@ def issuer_of(auth_uri: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _same_endpoint(pasted: str, redirect_uri: str) -> bool:
-    got, want = urlsplit(pasted), urlsplit(redirect_uri)
+def _same_endpoint(got: SplitResult, redirect_uri: str) -> bool:
+    want = urlsplit(redirect_uri)
     try:
         got_port, want_port = got.port, want.port
     except ValueError:
@@ -193,12 +193,16 @@ def code_from_pasted(text: str, expected: ExpectedRedirect) -> str:
             "Copy just the browser's address bar and paste again.",
         )
     if _URL_WITH_SCHEME.match(text):
-        if not _same_endpoint(text, expected.redirect_uri):
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # an unbalanced [ in the host, for one
+            parts = None
+        if parts is None or not _same_endpoint(parts, expected.redirect_uri):
             raise RedirectError(
                 f"That URL does not go to this sign-in's redirect URI ({expected.redirect_uri}).",
                 "Paste the URL the browser landed on after you chose Allow.",
             )
-        return code_from_query(urlsplit(text).query, expected)
+        return code_from_query(parts.query, expected)
     if text.startswith("?") or re.search(r"(^|&)(code|state|error)=", text):
         return code_from_query(text.lstrip("?"), expected)
     code = unquote(text)
