@@ -122,3 +122,45 @@ def test_close_is_idempotent_and_threadsafe(listener: LoopbackListener) -> None:
         thread.join(5)
     listener.close()
     assert not listener._thread.is_alive()
+
+
+def test_oversized_requests_are_refused_and_it_keeps_listening(
+    listener: LoopbackListener, results: list[CallbackResult]
+) -> None:
+    long_target = "/oauth2callback?state=" + "x" * 100_000
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as raw:
+        raw.sendall(f"GET {long_target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        assert raw.recv(64).startswith(b"HTTP/1.0 414")
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as raw:
+        headers = "".join(f"X-Filler-{number}: {'y' * 100}\r\n" for number in range(200))
+        raw.sendall(f"GET /oauth2callback HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+        assert raw.recv(64).startswith(b"HTTP/1.0 431")
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as raw:
+        raw.sendall(b"POST /oauth2callback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50000000\r\n\r\n")
+        raw.sendall(b"z" * 65536)
+        assert raw.recv(64).startswith(b"HTTP/1.0 405")
+    assert results == []
+    assert request(listener.port, "GET", f"/oauth2callback?state={STATE}&code=4/abc").status == 200
+    assert results == [CallbackResult(code="4/abc")]
+
+
+def test_many_idle_connections_do_not_block_it(
+    listener: LoopbackListener, results: list[CallbackResult]
+) -> None:
+    idle = [socket.create_connection(("127.0.0.1", listener.port)) for _ in range(40)]
+    try:
+        for connection in idle[::2]:
+            connection.sendall(b"GET /oauth2callback?st")  # half a request line, then nothing
+        assert request(listener.port, "GET", f"/oauth2callback?state={STATE}&code=4/abc").status == 200
+        assert results == [CallbackResult(code="4/abc")]
+    finally:
+        for connection in idle:
+            connection.close()
+
+
+def test_a_malformed_target_is_400(listener: LoopbackListener, results: list[CallbackResult]) -> None:
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as raw:
+        host = f"127.0.0.1:{listener.port}"
+        raw.sendall(f"GET //[::1]x/oauth2callback HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        assert raw.recv(64).split(b" ")[1] in (b"400", b"404")
+    assert results == []

@@ -35,6 +35,8 @@ class ListenerError(Exception):
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128  # the default of 5 makes a burst of connections wait seconds to connect
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Browsers drop connections (and probe with slow ones): nothing to print over the UI."""
 

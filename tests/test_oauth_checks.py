@@ -1,0 +1,148 @@
+"""The OAuth protections, end to end through the app against the local authorization server:
+PKCE S256, a fresh state of 128 bits or more per attempt, the same redirect_uri in both requests,
+replayed callbacks and foreign issuers refused with no token request."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import re
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+from tests.conftest import wait_until
+from tests.test_sign_in_screen import SIZE, consent_in_browser, on_events_screen, paste, ready, status_text
+from tui.app import GcalApp
+from tui.auth.session import SignInSession
+from tui.config import READONLY_SCOPE
+from tui.sandbox import Sandbox
+from tui.sandbox.browser import follow_redirect
+
+
+def state_bits(state: str) -> int:
+    return len(base64.urlsafe_b64decode(state + "=" * (-len(state) % 4))) * 8
+
+
+def test_every_attempt_has_a_fresh_state_of_128_bits_or_more_and_its_own_verifier(
+    client_secrets: Path,
+) -> None:
+    session = SignInSession(client_secrets, (READONLY_SCOPE,), listen=False)
+    attempts = [session.new_attempt(lambda result: None).attempt for _ in range(32)]
+    states = [attempt.state for attempt in attempts]
+    assert len(set(states)) == len(states)
+    assert min(state_bits(state) for state in states) >= 128
+    assert len({attempt.flow.code_verifier for attempt in attempts}) == len(attempts)
+
+
+async def test_token_request_matches_the_authorize_request(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    """S256 challenge of the verifier sent; redirect_uri identical (with the port the OS picked)."""
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        location = await consent_in_browser(screen)
+        await asyncio.to_thread(follow_redirect, location)
+        await wait_until(pilot, lambda: on_events_screen(app))
+    (authorize,) = sandbox.requests_to("/o/oauth2/auth")
+    (token,) = sandbox.requests_to("/token")
+    sent = parse_qs(authorize.query, strict_parsing=True)
+    assert sent["code_challenge_method"] == ["S256"]
+    verifier = token.params["code_verifier"].encode()
+    assert 43 <= len(verifier) <= 128
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
+    assert sent["code_challenge"] == [challenge]
+    assert sent["redirect_uri"] == [token.params["redirect_uri"]]
+    assert f"redirect_uri={quote(token.params['redirect_uri'], safe='')}" in authorize.query
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/oauth2callback", token.params["redirect_uri"])
+
+
+async def test_a_replayed_callback_is_refused_and_sends_no_second_token_request(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        location = await consent_in_browser(screen)
+        first = await asyncio.to_thread(follow_redirect, location)
+        assert first.status == 200
+        await wait_until(pilot, lambda: on_events_screen(app))
+        try:
+            replay = await asyncio.to_thread(follow_redirect, location)
+        except ConnectionRefusedError:
+            replayed_status = None  # the listener has closed, as it should after success
+        else:
+            replayed_status = replay.status
+        assert replayed_status in (None, 410)
+    assert len(sandbox.requests_to("/token")) == 1
+
+
+async def test_an_old_redirect_pasted_into_a_new_attempt_is_refused(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        old_location = await consent_in_browser(screen)
+        old_state = screen.attempt.state if screen.attempt else ""
+        await pilot.press("ctrl+r")  # a new link: a new state
+        await wait_until(pilot, lambda: screen.attempt is not None and screen.attempt.state != old_state)
+        await paste(pilot, old_location)
+        await wait_until(pilot, lambda: "different sign-in attempt" in status_text(screen))
+    assert sandbox.requests_to("/token") == []
+
+
+async def test_another_issuer_is_refused_and_a_missing_one_accepted(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        location = await consent_in_browser(screen)
+        issuer = parse_qs(urlsplit(location).query)["iss"][0]
+        assert issuer == sandbox.base_url.rstrip("/")  # the sandbox sends iss, as Google does
+        await paste(pilot, location.replace(quote(issuer, safe=""), quote("https://evil.example", safe="")))
+        await wait_until(pilot, lambda: "names another issuer" in status_text(screen))
+        assert sandbox.requests_to("/token") == []
+        await paste(pilot, re.sub(r"&iss=[^&]*", "", location))
+        await wait_until(pilot, lambda: on_events_screen(app))
+    assert len(sandbox.requests_to("/token")) == 1
+
+
+def refuses_connections(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+async def test_the_listener_closes_when_sign_in_ends_another_way(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    """Signed in by paste while the listener waits: the screen goes, and the port with it."""
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        port = urlsplit(screen.attempt.redirect_uri).port
+        assert port and not refuses_connections(port)
+        await paste(pilot, await consent_in_browser(screen))
+        await wait_until(pilot, lambda: on_events_screen(app))
+        await wait_until(pilot, lambda: refuses_connections(port))
+
+
+async def test_the_listener_closes_when_the_app_quits_before_sign_in(
+    app_for: Callable[..., GcalApp],
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        port = urlsplit(screen.attempt.redirect_uri).port
+        assert port
+        await pilot.press("ctrl+q")
+    assert refuses_connections(port)
