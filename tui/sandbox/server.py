@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import socket
+import struct
 import sys
 import threading
 import time
@@ -48,7 +50,8 @@ class Fault:
     body: bytes | str | dict[str, Any] = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    close_connection: bool = False
+    close_connection: bool = False  # close without answering
+    reset_after: int | None = None  # answer, then reset the connection after this many body bytes
     times: int | None = 1
 
 
@@ -256,7 +259,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if fault.reset_after is None:
+            self.wfile.write(data)
+            return
+        self.wfile.write(data[: fault.reset_after])
+        self.wfile.flush()
+        # SO_LINGER with a zero timeout: close() sends RST, as a dropped connection looks.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     # Helpers for routes
     def send_body(
