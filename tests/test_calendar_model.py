@@ -15,8 +15,8 @@ from tui.calendar.model import (
     format_when,
     parse_calendar,
     parse_event,
-    safe_text,
 )
+from tui.text import safe_text
 
 UTC = UTC
 TODAY = date(2026, 11, 26)

@@ -16,6 +16,7 @@ from oauth2client import client, clientsecrets
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.redirect import ExpectedRedirect, issuer_of
+from tui.text import clip, safe_text
 
 EXCHANGE_TIMEOUT_SECONDS = 30.0
 STATE_BYTES = 32  # 256 bits, well over the 128 the flow needs
@@ -117,7 +118,8 @@ def start_attempt(
 
 def _exchange_error_for(exc: BaseException) -> ExchangeError:
     if isinstance(exc, client.FlowExchangeError):
-        code, description = split_flow_error(str(exc))
+        code, description = split_flow_error(safe_text(str(exc)))
+        description = clip(description)
         status = re.fullmatch(r"Invalid response: (\d+)\.", description)
         if status:
             detail = f" (HTTP {status.group(1)})"
@@ -142,6 +144,19 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
                 "The redirect URI is not registered for this client." + detail,
                 "Use a 'Desktop app' client, or register the --redirect-uri in Google Cloud console.",
                 retryable=False,
+            )
+        if status and status.group(1) == "429":
+            return ExchangeError(
+                "The token service is rate limiting sign-ins" + detail + ".",
+                "Wait a minute, then press Enter to try the same code again.",
+                retryable=True,
+            )
+        if status and status.group(1).startswith("2"):
+            return ExchangeError(
+                "The token service sent an answer that could not be read (a proxy or captive portal?)."
+                + detail,
+                "Check your network, then press Enter to try the same code again.",
+                retryable=True,
             )
         if code in ("server_error", "temporarily_unavailable") or (
             status and status.group(1).startswith("5")
@@ -172,6 +187,12 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
         return ExchangeError(
             f"A secure connection to the token service failed ({exc.__class__.__name__}).",
             "Check the system clock and any proxy that intercepts TLS, then press Enter.",
+            retryable=True,
+        )
+    if isinstance(exc, http.client.LineTooLong):
+        return ExchangeError(
+            "The token service sent an answer that could not be read (a header line too long).",
+            "Check your network (or proxy), then press Enter to try again.",
             retryable=True,
         )
     if isinstance(exc, httplib2.ServerNotFoundError):

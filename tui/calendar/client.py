@@ -18,6 +18,7 @@ from oauth2client import client
 
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
 from tui.config import AppConfig
+from tui.text import clip, safe_text
 
 PAGE_SIZE = 2500
 REFRESH_MARGIN = timedelta(seconds=60)
@@ -108,6 +109,15 @@ class AuthorizedHttp:
             self.credentials.refresh(self._http)
         except client.HttpAccessTokenRefreshError as error:
             raise _refresh_error(error) from None
+        except (http.client.LineTooLong, ValueError, KeyError, TypeError):
+            # oauth2client reads a 200 as JSON with an access_token without checking either.
+            raise CalendarError(
+                "transient",
+                "Refreshing the sign-in got an answer that could not be read (a proxy or captive "
+                "portal?); your stored sign-in is kept.",
+                "Check your network, then press r to retry.",
+                retry_reason="unreadable token refresh answer",
+            ) from None
         except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
             raise CalendarError(
                 "transient",
@@ -153,9 +163,9 @@ def _error_reason(content: bytes) -> tuple[str, str]:
     """(reason, message) from a Google API error body; empty strings when it has none."""
     try:
         error = json.loads(content.decode("utf-8"))["error"]
-        message = str(error.get("message", ""))
+        message = clip(safe_text(str(error.get("message", ""))))
         errors = error.get("errors") or [{}]
-        return str(errors[0].get("reason", "")), message
+        return clip(safe_text(str(errors[0].get("reason", ""))), 60), message
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeDecodeError):
         return "", ""
 
@@ -166,12 +176,15 @@ def _retry_after(response: httplib2.Response) -> float | None:
         return None
     if value.strip().isdigit():
         return float(value)
-    when = email.utils.parsedate_to_datetime(value) if value else None
-    return max(0.0, when.timestamp() - time.time()) if when else None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None  # not a date either: back off as if it were absent
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _refresh_error(error: client.HttpAccessTokenRefreshError) -> CalendarError:
-    text = str(error)
+    text = clip(safe_text(str(error)))
     status = getattr(error, "status", None)
     if text.startswith("invalid_grant"):
         return CalendarError(
@@ -252,6 +265,12 @@ class CalendarClient:
         except TimeoutError:
             raise CalendarError(
                 "transient", "Google Calendar did not answer in time.", "Press r to retry."
+            ) from None
+        except http.client.LineTooLong:
+            raise CalendarError(
+                "transient",
+                "Google Calendar sent an answer that could not be read (a header line too long).",
+                "Check your network (or proxy), then press r to retry.",
             ) from None
         except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
             raise CalendarError(

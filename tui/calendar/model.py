@@ -9,6 +9,8 @@ from functools import cached_property
 from html.parser import HTMLParser
 from typing import Any
 
+from tui.text import safe_text
+
 
 @dataclass(frozen=True)
 class Attendee:
@@ -148,16 +150,6 @@ def _when(part: dict[str, Any] | None) -> tuple[datetime | date, bool]:
     if "date" in part:
         return date.fromisoformat(part["date"]), True
     raise ValueError("event has neither dateTime nor date")
-
-
-# C0 and C1 control characters but tab and newline; they could drive the terminal (ANSI escapes).
-_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)], "\ufffd")
-_CONTROL[0x1B] = "␛"
-
-
-def safe_text(value: Any) -> str:
-    """Text from the API made harmless for a terminal: control characters become visible marks."""
-    return value.translate(_CONTROL) if isinstance(value, str) else ""
 
 
 class _HtmlToText(HTMLParser):
