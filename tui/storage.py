@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import fcntl
+import glob
 import json
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from oauth2client import client
 
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700
+TEMP_SUFFIX = ".tmp"
 _EXPECTED_CLASS = ("oauth2client.client", "OAuth2Credentials")
 
 
@@ -26,21 +30,38 @@ class CredentialsFileError(Exception):
 
 def write_private_file(path: Path, text: str) -> None:
     """Write atomically and readable by the owner only: a temp file beside the target (0600), fsync,
-    os.replace, then fsync the folder (created 0700). A failure leaves no temp file; OSError says why."""
+    os.replace, then fsync the folder (created 0700). A failure leaves no temp file; OSError says why.
+
+    Writers take turns (an exclusive lock on the folder), so a temp file found while holding the
+    lock is the leftover of a writer that was killed: it is removed, as it may hold the secrets."""
     path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with _writers_lock(path.parent):
+        for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
+                os.fchmod(temp_file.fileno(), FILE_MODE)
+                temp_file.write(text)
+                temp_file.flush()
+                os.fsync(temp_file.fileno())
+            os.replace(temp_name, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            raise
+        _fsync_directory(path.parent)
+
+
+@contextlib.contextmanager
+def _writers_lock(directory: Path) -> Iterator[None]:
+    descriptor = os.open(directory, os.O_RDONLY)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as temp_file:
-            os.fchmod(temp_file.fileno(), FILE_MODE)
-            temp_file.write(text)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_name, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    _fsync_directory(path.parent)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # released by the OS if this process dies
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def save_credentials(path: Path, credentials: client.OAuth2Credentials) -> None:
