@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pyperclip
 import pytest
 from oauth2client.client import OAuth2Credentials
 
+from tests.leak_watch import LeakWatch
 from tui.app import GcalApp, make_app
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
@@ -28,6 +30,24 @@ def fixture_path(name: str) -> Path:
 
 def load_fixture(name: str) -> Any:
     return json.loads(fixture_path(name).read_text())
+
+
+@pytest.fixture(autouse=True)
+def no_secret_leaks(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LeakWatch]:
+    """Every test: fail if a token or client secret reaches a log, the screen, one of the project's
+    exception messages, or a file beside the credentials."""
+    watch = LeakWatch()
+    directory = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    caplog.set_level(logging.DEBUG)
+    watch.watch_frames(monkeypatch)
+    watch.watch_errors(monkeypatch)
+    yield watch
+    watch.check_logs(caplog.records)
+    if directory is not None:
+        watch.check_files(directory)
+    assert not watch.leaks, "secrets leaked:\n" + "\n".join(watch.leaks[:10])
 
 
 @pytest.fixture
