@@ -96,6 +96,8 @@ def test_description_html_becomes_plain_text() -> None:
 
 def test_control_characters_are_made_visible() -> None:
     assert safe_text("a\x1b[31mred\x07b\x9bc\n\td") == "a␛[31mred\ufffdb\ufffdc\n\td"
+    assert safe_text("\u202eexe.txt\u202c \u2067x\u2069") == "\ufffdexe.txt\ufffd \ufffdx\ufffd"
+    assert safe_text("مراجعة שלום 会議室") == "مراجعة שלום 会議室"  # right-to-left and wide text stay
     event = parse_event(
         {
             "id": "e",

@@ -1,0 +1,154 @@
+"""Event text is written by anyone who can invite you. Markup, ANSI escapes, control characters,
+very long lines and right-to-left text are shown literally, and the layout holds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+
+from tests.conftest import wait_until
+from tui.app import GcalApp, make_app
+from tui.config import AppConfig
+from tui.sandbox import Sandbox
+from tui.sandbox.browser import sign_in_directly
+from tui.sandbox.calendar_data import PRIMARY, CalendarStore, _event, _timed
+from tui.screens.event_detail import EventDetailScreen
+from tui.screens.events import EventsScreen
+from tui.storage import save_credentials
+
+SIZE = (120, 40)
+HOSTILE = {
+    "markup": "[bold red]alarm[/] [@click=app.quit]click me[/]",
+    "ansi": "\x1b[31mred\x1b[0m \x1b]52;c;ZXZpbA==\x07 \x9b2J",  # colour, OSC 52 clipboard, C1 CSI
+    "controls": "bell\x07 back\x08space car\rriage del\x7f",
+    "long": "long " + "x" * 10_000,
+    "rtl": "مراجعة التصميم \u202eevil.exe\u202c שלום",
+    "wide": "会議室 ☕ 🗾 family 👨‍👩‍👧",
+    "newline": "first line\nsecond line",
+}
+NO_ESCAPES = ("\x1b", "\x07", "\x08", "\x7f", "\x9b", "\r", "\u202e")
+
+
+@pytest.fixture
+def hostile_sandbox() -> Iterator[Sandbox]:
+    store = CalendarStore()
+    base = datetime.combine(date.today(), datetime.min.time(), UTC) + timedelta(hours=8)
+    for number, (name, text) in enumerate(HOSTILE.items()):
+        start, end = _timed(base + timedelta(hours=number), 30)
+        store.add(
+            PRIMARY,
+            _event(
+                PRIMARY,
+                f"hostile{number}",
+                start,
+                end,
+                summary=text,
+                location=text,
+                description=f"<b>{name}</b>: {text}<script>alert(1)</script>",
+            ),
+        )
+    store.sort()
+    with Sandbox(calendars=store) as running:
+        yield running
+
+
+@pytest.fixture
+def hostile_app(hostile_sandbox: Sandbox, tmp_path: Path) -> GcalApp:
+    secrets = hostile_sandbox.write_client_secrets(tmp_path / "client_secrets.json")
+    credentials = tmp_path / "data" / "credentials.json"
+    save_credentials(credentials, sign_in_directly(secrets))
+    return make_app(
+        AppConfig(
+            client_secrets_path=secrets,
+            credentials_path=credentials,
+            api_endpoint=hostile_sandbox.base_url,
+            api_timeout=5.0,
+        )
+    )
+
+
+def screen_lines(app: GcalApp) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def from_cell(line: str, column: int) -> str:
+    """What `line` shows from screen column `column` on, measured as Rich measures: wide characters
+    take two columns, and a joined emoji sequence counts as one."""
+    for index in range(len(line)):
+        if cell_len(line[:index]) >= column:
+            return line[index:]
+    return ""
+
+
+def loaded(app: GcalApp) -> bool:
+    return isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
+
+
+def assert_layout_holds(lines: list[str]) -> None:
+    assert len(lines) == SIZE[1]
+    for line in lines:
+        assert cell_len(line) == SIZE[0], line
+        assert not any(mark in line for mark in NO_ESCAPES), line
+
+
+async def test_the_table_shows_hostile_text_literally_and_keeps_its_columns(hostile_app: GcalApp) -> None:
+    app = hostile_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert_layout_holds(lines)
+        text = "\n".join(lines)
+        assert "[bold red]alarm[/] [@click=app.quit]cli…" in text
+        assert "␛[31mred␛[0m" in text
+        assert "first line second line" in text  # one row, one line
+        assert "long xxxxxxxx" in text and "x" * 100 not in text  # cut to its column
+        header = next(line for line in lines if line.lstrip().startswith("Date"))
+        rows = [line for line in lines if re.match(r" \w{3} \d", line)]
+        assert len(rows) == len(HOSTILE)
+        for name in ("Time", "Summary", "Location"):
+            column = cell_len(header[: header.index(name)])
+            starts = {from_cell(row, column)[:1] for row in rows}
+            assert " " not in starts, f"a {name} cell does not start at its column"
+        await pilot.click("#events", offset=(60, 1))  # on the row with the [@click=app.quit] text
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_the_detail_view_shows_hostile_text_literally(hostile_app: GcalApp) -> None:
+    app = hostile_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = app.screen
+        assert isinstance(screen, EventsScreen)
+        for row, event in enumerate(screen.shown_events):
+            screen.table.move_cursor(row=row)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, EventDetailScreen))
+            await pilot.pause()
+            lines = screen_lines(app)
+            assert_layout_holds(lines)
+            body = str(app.screen.query_one("#detail-text").render())
+            assert "<script>" not in body and "alert(1)" in body  # tags out, text in
+            assert event.description.split(":")[0].removeprefix("<b>").removesuffix("</b>") in body
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
+        assert app.is_running
+
+
+@pytest.mark.parametrize("width", [80, 60])
+async def test_a_narrow_terminal_keeps_the_layout(hostile_app: GcalApp, width: int) -> None:
+    app = hostile_app
+    async with app.run_test(size=(width, 30)) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        await pilot.pause()
+        for line in screen_lines(app):
+            assert cell_len(line) == width, line
+        await pilot.press("end")
+        await pilot.pause()
+        assert all(cell_len(line) == width for line in screen_lines(app))
