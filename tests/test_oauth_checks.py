@@ -146,3 +146,33 @@ async def test_the_listener_closes_when_the_app_quits_before_sign_in(
         assert port
         await pilot.press("ctrl+q")
     assert refuses_connections(port)
+
+
+async def test_no_token_request_for_anything_but_the_right_code_and_state(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox
+) -> None:
+    app = app_for(listen=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        location = await consent_in_browser(screen)
+        query = location.split("?", 1)[1]
+        bad = [
+            "",
+            "   ",
+            "x" * 10_000,
+            "not a code!",
+            "http://[::1/oauth2callback?" + query,
+            location.replace("127.0.0.1", "evil.example"),
+            location.replace("/oauth2callback", "/other"),
+            location.replace("http://", "https://"),
+            re.sub(r"state=[^&]+", "state=", location),
+            re.sub(r"code=[^&]+", "code=", location),
+            location + "&code=again",
+            "?" + re.sub(r"state=[^&]+&?", "", query),
+            "\x1b[31m" + location,
+        ]
+        for number, text in enumerate(bad, 1):
+            await paste(pilot, text)
+            await wait_until(pilot, lambda n=number: status_text(screen).count("✗") == n)
+        assert sandbox.requests_to("/token") == []
+        assert app.is_running and isinstance(app.screen, type(screen))
