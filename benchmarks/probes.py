@@ -1,6 +1,7 @@
 """What the benchmark runs in child processes; each prints one JSON line on stdout and exits.
 
 python benchmarks/probes.py startup-app
+python benchmarks/probes.py startup-app-link
 python benchmarks/probes.py startup-bare
 python benchmarks/probes.py table API_ROOT CLIENT_SECRETS CREDENTIALS
 python benchmarks/probes.py quickstart API_ROOT CREDENTIALS
@@ -49,8 +50,9 @@ def run_until(config: Any, done: Callable[[Any], bool], every: float = 0.002) ->
     Probe(config).run(headless=True)
 
 
-def startup_app() -> None:
-    """The real app, from process start to the sign-in screen's first full paint (URL shown)."""
+def startup_app(until: str = "painted") -> None:
+    """The real app, from process start to the sign-in screen's first full paint (`painted`: every
+    widget drawn, focus in the input), or on to the frame that shows the sign-in link (`link`)."""
     from tui.config import AppConfig
     from tui.screens.sign_in import SignInScreen
 
@@ -59,7 +61,12 @@ def startup_app() -> None:
     fixture = Path(__file__).parent.parent / "tests" / "fixtures" / "client_secret_desktop.json"
     secrets.write_text(fixture.read_text())
     config = AppConfig(client_secrets_path=secrets, credentials_path=directory / "c.json", listen=False)
-    run_until(config, lambda app: isinstance(app.screen, SignInScreen) and app.screen.attempt is not None)
+
+    def done(app: Any) -> bool:
+        screen = app.screen
+        return isinstance(screen, SignInScreen) and (until == "painted" or screen.attempt is not None)
+
+    run_until(config, done)
     report(seconds=time.perf_counter() - STARTED)
 
 
@@ -233,6 +240,7 @@ def keys(api_root: str, secrets: str, credentials: str) -> None:
 
 PROBES: dict[str, Callable[..., None]] = {
     "startup-app": startup_app,
+    "startup-app-link": lambda: startup_app("link"),
     "startup-bare": startup_bare,
     "table": table,
     "quickstart": quickstart,

@@ -16,10 +16,11 @@ from oauth2client.client import OAuth2Credentials
 from tests.leak_watch import LeakWatch
 from tui.app import GcalApp, make_app
 from tui.config import AppConfig
+from tui.credentials_store import CredentialsStore
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import sign_in_directly
 from tui.screenshots import wait_for
-from tui.storage import CredentialsStore, save_credentials
+from tui.storage import save_credentials
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
-from oauth2client.client import OAuth2Credentials
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.auth.stored import StoredSignIn, check_stored
 from tui.config import AppConfig
 from tui.messages import SignedIn, SignedOut, SignInNeeded
-from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
 from tui.settings import load_settings, save_settings
-from tui.storage import CredentialsStore
+
+if TYPE_CHECKING:
+    from oauth2client.client import OAuth2Credentials
+
+    from tui.auth.stored import StoredSignIn
 
 SIGNED_IN_PAUSE = 1.0
 
@@ -71,6 +73,8 @@ class GcalApp(App[None]):
 
     @work(thread=True, exclusive=True, group="start")
     def check_stored_credentials(self) -> None:
+        from tui.auth.stored import check_stored
+
         config = self.config
         stored = check_stored(
             config.credentials_path, config.client_secrets_path, config.scopes, config.now()
@@ -79,15 +83,24 @@ class GcalApp(App[None]):
 
     def _start(self, stored: StoredSignIn) -> None:
         if stored.credentials is not None:
-            self.push_screen(EventsScreen(self.config, stored.credentials))
+            self.push_screen(self.events_screen(stored.credentials))
         else:
             self.push_screen(SignInScreen(self.config, stored.reason))
 
+    def events_screen(self, credentials: OAuth2Credentials) -> Screen[None]:
+        # Imported here: the calendar brings oauth2client, httplib2 and googleapiclient, which a
+        # person signing in for the first time does not need before the sign-in screen is up.
+        from tui.screens.events import EventsScreen
+
+        return EventsScreen(self.config, credentials)
+
     def on_signed_in(self, message: SignedIn) -> None:
+        from tui.credentials_store import CredentialsStore
+
         credentials: OAuth2Credentials = message.credentials
         credentials.set_store(CredentialsStore(self.config.credentials_path))
         # A moment to see "Signed in" before the calendar takes the screen.
-        self.set_timer(SIGNED_IN_PAUSE, lambda: self.switch_screen(EventsScreen(self.config, credentials)))
+        self.set_timer(SIGNED_IN_PAUSE, lambda: self.switch_screen(self.events_screen(credentials)))
 
     def on_sign_in_needed(self, message: SignInNeeded) -> None:
         self.switch_screen(SignInScreen(self.config, message.reason))

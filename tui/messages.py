@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from oauth2client.client import OAuth2Credentials
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from tui.auth.client_secrets import ClientSecretsError
-from tui.auth.flow import ExchangeError
-from tui.auth.listener import CallbackResult
-from tui.auth.redirect import RedirectError
-from tui.auth.revoke import RevokeError
-from tui.auth.session import AttemptSetup
-from tui.calendar.client import CalendarError, EventPage, RetryNotice
-from tui.calendar.model import CalendarInfo
-from tui.storage import CredentialsFileError
+if TYPE_CHECKING:  # what the messages carry; importing it all here would load oauth2client at start-up
+    from oauth2client.client import OAuth2Credentials
+
+    from tui.auth.client_secrets import ClientSecretsError
+    from tui.auth.flow import ExchangeError
+    from tui.auth.listener import CallbackResult
+    from tui.auth.redirect import RedirectError
+    from tui.auth.revoke import RevokeError
+    from tui.auth.session import AttemptSetup
+    from tui.calendar.client import CalendarError, EventPage, RetryNotice
+    from tui.calendar.model import CalendarInfo
+    from tui.storage import CredentialsFileError
 
 
 class AttemptReady(Message):

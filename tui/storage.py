@@ -12,11 +12,12 @@ import glob
 import json
 import os
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from oauth2client import client
+if TYPE_CHECKING:
+    from oauth2client import client
 
 FILE_MODE = 0o600
 DIRECTORY_MODE = 0o700
@@ -94,6 +95,8 @@ def load_credentials(path: Path) -> client.OAuth2Credentials | None:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise CredentialsFileError(f"Cannot read credentials from {path}: {exc}.") from None
+    from oauth2client import client  # here, not at the top: it is slow to import, and start-up needs none
+
     try:
         data = json.loads(text)
         # new_from_json imports whatever module the file names: only let it name ours.
@@ -103,41 +106,6 @@ def load_credentials(path: Path) -> client.OAuth2Credentials | None:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CredentialsFileError(f"{path} is not a credentials file gcal-tui wrote ({exc}).") from None
     return credentials
-
-
-class CredentialsStore(client.Storage):
-    """oauth2client's Storage interface on the atomic writes above.
-
-    Attached with `credentials.set_store(store)`, it makes oauth2client save refreshed tokens.
-    A refresh that failed (credentials marked invalid) is never written, so the file survives.
-    """
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(lock=threading.Lock())
-        self.path = path
-        self.write_error: CredentialsFileError | None = None
-
-    def locked_get(self) -> client.OAuth2Credentials | None:
-        try:
-            credentials = load_credentials(self.path)
-        except CredentialsFileError:
-            return None
-        if credentials is not None:
-            credentials.set_store(self)
-        return credentials
-
-    def locked_put(self, credentials: client.OAuth2Credentials) -> None:
-        if credentials.invalid:
-            return
-        try:
-            save_credentials(self.path, credentials)
-        except CredentialsFileError as error:
-            self.write_error = error
-        else:
-            self.write_error = None
-
-    def locked_delete(self) -> None:
-        self.path.unlink(missing_ok=True)
 
 
 def set_aside(path: Path, now: datetime.datetime) -> Path:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui.auth.client_secrets import ClientSecrets, load_client_secrets
-from tui.auth.flow import SignInAttempt, start_attempt
-from tui.auth.listener import CallbackResult, ListenerError, LoopbackListener
 from tui.auth.redirect import default_redirect_uri, is_loopback_http, with_port
+
+if TYPE_CHECKING:
+    from tui.auth.flow import SignInAttempt
+    from tui.auth.listener import CallbackResult, LoopbackListener
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class SignInSession:
 
         `on_callback` runs on the listener's thread.
         """
+        # Imported here, in the worker that calls this: oauth2client is slow to import, and the
+        # sign-in screen paints first.
+        from tui.auth.flow import start_attempt
+        from tui.auth.listener import ListenerError, LoopbackListener
+
         secrets = self.client_secrets or self.load()
         self.close()
         redirect_uri = self._redirect_uri_option or default_redirect_uri(secrets)
@@ -74,6 +82,7 @@ class SignInSession:
         if redirect_uri.startswith("http://127.0.0.1:0/"):
             # Paste-only with an OS-picked port: pick a fixed one so the URL is still valid.
             redirect_uri = with_port(redirect_uri, 8085)
+
         attempt = start_attempt(
             secrets,
             self.scopes,

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from oauth2client import client
+from typing import TYPE_CHECKING
 
 from tui.auth.client_secrets import ClientSecretsError, load_client_secrets
-from tui.storage import CredentialsFileError, CredentialsStore, load_credentials, set_aside
+from tui.storage import CredentialsFileError, load_credentials, set_aside
+
+if TYPE_CHECKING:
+    from oauth2client import client
 
 # A broader scope that Google treats as covering a narrower one.
 IMPLIED_SCOPES = {
@@ -63,5 +65,7 @@ def check_stored(
         )
     if credentials.invalid or not credentials.refresh_token:
         return StoredSignIn(None, "The stored sign-in can no longer be refreshed. Sign in again.")
+    from tui.credentials_store import CredentialsStore  # imports oauth2client, as loading did
+
     credentials.set_store(CredentialsStore(credentials_path))
     return StoredSignIn(credentials, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import webbrowser
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -13,8 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
-from tui.auth.flow import ExchangeError, SignInAttempt, exchange_code
-from tui.auth.listener import CallbackResult
 from tui.auth.redirect import RedirectError, code_from_pasted
 from tui.auth.session import SignInSession
 from tui.clipboard import copy_from_worker
@@ -24,6 +23,10 @@ from tui.storage import CredentialsFileError, save_credentials
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.status_panel import StatusPanel
 from tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from tui.auth.flow import SignInAttempt
+    from tui.auth.listener import CallbackResult
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 
@@ -90,7 +93,8 @@ class SignInScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.reason:
             self.status.add("info", self.reason)
-        self.prepare_attempt()
+        # After the first paint: the worker imports oauth2client, which would hold the paint back.
+        self.call_after_refresh(self.prepare_attempt)
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -269,6 +273,8 @@ class SignInScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="exchange")
     def exchange(self, attempt: SignInAttempt, code: str) -> None:
+        from tui.auth.flow import ExchangeError, exchange_code
+
         try:
             credentials = exchange_code(attempt, code, timeout=self.config.exchange_timeout)
         except ExchangeError as error:
@@ -286,10 +292,10 @@ class SignInScreen(Screen[None]):
     def on_exchange_failed(self, message: ExchangeFailed) -> None:
         self._set_busy(False)
         error = message.error
-        if isinstance(error, ExchangeError):
-            self.status.add("error", error.message, error.hint)
-        else:
+        if isinstance(error, CredentialsFileError):
             self.status.add("error", str(error), "Fix the path or pass --credentials, then press ctrl+r.")
+        else:
+            self.status.add("error", error.message, error.hint)
         self.query_one("#code", Input).focus()
 
     def on_signed_in(self, message: SignedIn) -> None:
