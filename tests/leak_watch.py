@@ -21,7 +21,7 @@ from tui.auth.flow import ExchangeError
 from tui.auth.listener import ListenerError
 from tui.auth.redirect import RedirectError
 from tui.auth.revoke import RevokeError
-from tui.calendar.client import CalendarError
+from tui.calendar.errors import CalendarError
 from tui.storage import CredentialsFileError
 
 SECRET = re.compile(r"ya29\.[\w.-]+|1//[\w-]+|GOCSPX-[\w-]+")

@@ -18,7 +18,7 @@ from tests.leak_watch import LeakWatch
 from tests.test_credentials_lifecycle import expire_locally
 from tests.test_sign_in_screen import SIZE, consent_in_browser, on_events_screen, paste, ready
 from tui.app import GcalApp
-from tui.calendar.client import CalendarError
+from tui.calendar.errors import CalendarError
 from tui.sandbox import Sandbox
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.sign_in import SignInScreen

@@ -20,7 +20,6 @@ from tui.settings import load_settings, save_settings
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
-    from tui.auth.stored import StoredSignIn
 
 SIGNED_IN_PAUSE = 1.0
 
@@ -68,26 +67,13 @@ class GcalApp(App[None]):
                     "credentials are replaced only when this succeeds.",
                 )
             )
+        elif self.config.credentials_path.exists():
+            # Most starts: straight to the calendar, which checks the stored sign-in as it loads.
+            self.push_screen(self.events_screen(None))
         else:
-            self.check_stored_credentials()
+            self.push_screen(SignInScreen(self.config))
 
-    @work(thread=True, exclusive=True, group="start")
-    def check_stored_credentials(self) -> None:
-        from tui.auth.stored import check_stored
-
-        config = self.config
-        stored = check_stored(
-            config.credentials_path, config.client_secrets_path, config.scopes, config.now()
-        )
-        self.call_from_thread(self._start, stored)
-
-    def _start(self, stored: StoredSignIn) -> None:
-        if stored.credentials is not None:
-            self.push_screen(self.events_screen(stored.credentials))
-        else:
-            self.push_screen(SignInScreen(self.config, stored.reason))
-
-    def events_screen(self, credentials: OAuth2Credentials) -> Screen[None]:
+    def events_screen(self, credentials: OAuth2Credentials | None) -> Screen[None]:
         # Imported here: the calendar brings oauth2client, httplib2 and googleapiclient, which a
         # person signing in for the first time does not need before the sign-in screen is up.
         from tui.screens.events import EventsScreen

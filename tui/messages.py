@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # what the messages carry; importing it all here would load o
     from tui.auth.redirect import RedirectError
     from tui.auth.revoke import RevokeError
     from tui.auth.session import AttemptSetup
-    from tui.calendar.client import CalendarError, EventPage, RetryNotice
+    from tui.calendar.client import EventPage, RetryNotice
+    from tui.calendar.errors import CalendarError
     from tui.calendar.model import CalendarInfo
     from tui.storage import CredentialsFileError
 
@@ -61,7 +62,7 @@ class SignedIn(Message):
 class SignInNeeded(Message):
     """The stored sign-in no longer works; the app goes back to the sign-in screen."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str | None) -> None:
         self.reason = reason
         super().__init__()
 

@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import httplib2
 from oauth2client import client
 
+from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
 from tui.config import AppConfig
 from tui.text import clip, safe_text
@@ -23,32 +24,6 @@ from tui.text import clip, safe_text
 PAGE_SIZE = 2500
 REFRESH_MARGIN = timedelta(seconds=60)
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
-
-ErrorKind = Literal["sign_in", "configuration", "request", "transient"]
-
-
-class CalendarError(Exception):
-    """What went wrong, in words for the status line, and what kind of recovery fits.
-
-    kind: "sign_in" (go back to the sign-in screen), "configuration" (fix a file or project),
-    "request" (this request cannot work: another calendar or range), "transient" (retry later).
-    """
-
-    def __init__(
-        self,
-        kind: ErrorKind,
-        message: str,
-        hint: str,
-        *,
-        retry_reason: str | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        self.kind = kind
-        self.message = message
-        self.hint = hint
-        self.retry_reason = retry_reason  # set when waiting and trying again may help
-        self.retry_after = retry_after
-        super().__init__(f"{message} {hint}")
 
 
 @dataclass(frozen=True)

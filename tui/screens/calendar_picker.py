@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from oauth2client.client import OAuth2Credentials
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,10 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.calendar.client import CalendarError, connect
+from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo
 from tui.config import AppConfig
 from tui.messages import CalendarsLoaded
+
+if TYPE_CHECKING:
+    from oauth2client.client import OAuth2Credentials
 
 
 def calendar_option(calendar: CalendarInfo, current: str) -> Option:
@@ -49,6 +53,8 @@ class CalendarPickerScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="calendars")
     def fetch_calendars(self) -> None:
+        from tui.calendar.client import connect  # in the worker: it imports the Google libraries
+
         try:
             with connect(self.config, self.credentials) as calendar:
                 self.post_message(CalendarsLoaded(calendar.calendars()))
