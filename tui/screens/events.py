@@ -235,7 +235,8 @@ class EventsScreen(Screen[None]):
     def row_cells(self, row: int) -> tuple[Text, ...]:
         """The table's cells for one shown event; the table asks only for the rows it paints."""
         now = self.config.now()
-        return self._cells(self.shown_events[row], now, self.zone, now.date())
+        assert now.tzinfo is not None
+        return self._cells(self.shown_events[row], now, now.tzinfo, now.date())
 
     @staticmethod
     def _cells(event: Event, now: datetime, zone: tzinfo, today: date) -> tuple[Text, ...]:
