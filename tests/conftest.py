@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,18 @@ def copy_fixture(tmp_path: Path) -> Callable[[str], Path]:
         return Path(shutil.copy(fixture_path(name), tmp_path / name))
 
     return copy
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connections to it are refused."""
+    with socket.socket() as spare:
+        spare.bind(("127.0.0.1", 0))
+        return spare.getsockname()[1]
+
+
+def screen_lines(app: Any) -> list[str]:
+    """The text of every line of the app's screen, as the terminal would show it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:

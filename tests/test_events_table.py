@@ -6,6 +6,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import App, ComposeResult
 
+from tests.conftest import screen_lines
 from tui.widgets.events_table import EventsTable
 
 COLUMNS = (("Name", 12), ("Note", 10))
@@ -35,10 +36,6 @@ class TableApp(App[None]):
 
     def on_events_table_row_selected(self, message: EventsTable.RowSelected) -> None:
         self.selected.append(message.row)
-
-
-def screen_lines(app: App[None]) -> list[str]:
-    return [line.text for line in app.screen._compositor.render_strips()]  # what the terminal shows
 
 
 def numbered(count: int) -> list[tuple[str, str]]:

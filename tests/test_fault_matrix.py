@@ -4,9 +4,7 @@ credentials intact afterwards."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,11 +12,11 @@ import pytest
 from oauth2client.client import OAuth2Credentials
 from oauth2client.file import Storage
 
-from tests.conftest import load_fixture, wait_until
+from tests.conftest import closed_port, load_fixture, wait_until
 from tests.test_credentials_lifecycle import expire_locally, rewrite
+from tests.test_sign_in_screen import consent_in_browser, paste, ready
 from tui.app import GcalApp
 from tui.sandbox import Sandbox
-from tui.sandbox.browser import consent
 from tui.sandbox.server import Fault
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
@@ -33,12 +31,6 @@ REFUSED = Fault()  # stands for an endpoint that refuses connections: a port not
 
 def always(**fields: object) -> Fault:
     return Fault(times=None, **fields)  # type: ignore[arg-type]
-
-
-def closed_port() -> int:
-    with socket.socket() as spare:
-        spare.bind(("127.0.0.1", 0))
-        return spare.getsockname()[1]
 
 
 def shown(app: GcalApp) -> str:
@@ -65,10 +57,6 @@ def assert_intact(path: Path, before: bytes, *, same_bytes: bool = True) -> None
     stored = Storage(str(path)).get()
     assert isinstance(stored, OAuth2Credentials) and not stored.invalid
     assert stored.refresh_token == json.loads(before)["refresh_token"]
-
-
-def sign_in_ready(app: GcalApp) -> bool:
-    return isinstance(app.screen, SignInScreen) and app.screen.attempt is not None
 
 
 def assert_explained_and_running(app: GcalApp) -> None:
@@ -114,16 +102,14 @@ async def test_exchange_faults(
     before = credentials_path.read_bytes()
     app = app_for(listen=False, reauth=True, exchange_timeout=TIMEOUT)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: sign_in_ready(app))
-        screen = app.screen
-        assert isinstance(screen, SignInScreen) and screen.attempt is not None
-        location = await asyncio.to_thread(consent, screen.attempt.authorize_url)
+        screen = await ready(pilot)
+        assert screen.attempt is not None
+        location = await consent_in_browser(screen)
         if fault is REFUSED:
             screen.attempt.flow.token_uri = f"http://127.0.0.1:{closed_port()}/token"
         else:
             sandbox.inject("token", fault)
-        screen.query_one("#code").value = location  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        await paste(pilot, location)
         await until_shown(pilot, app, expected)
         assert_explained_and_running(app)
     assert_intact(credentials_path, before)
@@ -237,7 +223,7 @@ async def test_calendar_401_twice_refreshes_once_then_asks_to_sign_in(
     sandbox.inject("events", Fault(status=401, body=API_ERRORS["401_invalid_credentials"], times=2))
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: sign_in_ready(app))
+        await ready(pilot)
         assert "refused the sign-in even after a refresh" in shown(app)
         assert_explained_and_running(app)
     refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import socket
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import closed_port
 from tui.auth.client_secrets import load_client_secrets
 from tui.auth.flow import ExchangeError, exchange_code, split_flow_error, start_attempt
 from tui.auth.redirect import code_from_pasted
@@ -97,11 +97,8 @@ def test_wrong_verifier_is_refused(client_secrets: Path) -> None:
 
 
 def test_token_endpoint_down(tmp_path: Path, sandbox: Sandbox) -> None:
-    with socket.socket() as spare:
-        spare.bind(("127.0.0.1", 0))
-        dead_port = spare.getsockname()[1]
     secrets = sandbox.client_secrets()
-    secrets["installed"]["token_uri"] = f"http://127.0.0.1:{dead_port}/token"
+    secrets["installed"]["token_uri"] = f"http://127.0.0.1:{closed_port()}/token"
     path = tmp_path / "cs.json"
     path.write_text(json.dumps(secrets))
     attempt = attempt_for(path)

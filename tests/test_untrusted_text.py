@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import wait_until
+from tests.conftest import screen_lines, wait_until
+from tests.test_events_screen import loaded
 from tui.app import GcalApp, make_app
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
@@ -72,10 +73,6 @@ def hostile_app(hostile_sandbox: Sandbox, tmp_path: Path) -> GcalApp:
     )
 
 
-def screen_lines(app: GcalApp) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
 def from_cell(line: str, column: int) -> str:
     """What `line` shows from screen column `column` on, measured as Rich measures: wide characters
     take two columns, and a joined emoji sequence counts as one."""
@@ -83,10 +80,6 @@ def from_cell(line: str, column: int) -> str:
         if cell_len(line[:index]) >= column:
             return line[index:]
     return ""
-
-
-def loaded(app: GcalApp) -> bool:
-    return isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
 
 
 def assert_layout_holds(lines: list[str]) -> None:
