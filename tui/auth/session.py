@@ -82,7 +82,6 @@ class SignInSession:
         if redirect_uri.startswith("http://127.0.0.1:0/"):
             # Paste-only with an OS-picked port: pick a fixed one so the URL is still valid.
             redirect_uri = with_port(redirect_uri, 8085)
-
         attempt = start_attempt(
             secrets,
             self.scopes,
