@@ -4,6 +4,7 @@ python benchmarks/probes.py startup-app
 python benchmarks/probes.py startup-app-link
 python benchmarks/probes.py startup-bare
 python benchmarks/probes.py table API_ROOT CLIENT_SECRETS CREDENTIALS
+python benchmarks/probes.py sign-in API_ROOT CLIENT_SECRETS
 python benchmarks/probes.py quickstart API_ROOT CREDENTIALS
 python benchmarks/probes.py keys API_ROOT CLIENT_SECRETS CREDENTIALS
 """
@@ -47,13 +48,20 @@ def first_frame(app_class: type[Any], done: Callable[[Any], bool]) -> type[Any]:
     return Timed
 
 
-def run_until(config: Any, done: Callable[[Any], bool]) -> float:
-    """Run the real app headless until it draws a frame for which `done(app)` holds; return when."""
+def run_until(
+    config: Any, done: Callable[[Any], bool], beside: Callable[[Any], None] | None = None
+) -> float:
+    """Run the real app headless until it draws a frame for which `done(app)` holds; return when.
+    `beside(app)`, if given, runs in a thread of its own meanwhile (a person's browser)."""
+    import threading
+
     from tui.app import GcalApp
 
     app_class = first_frame(GcalApp, done)
     app_class.CSS_PATH = str(Path(sys.modules[GcalApp.__module__].__file__ or "").parent / "app.tcss")
     app = app_class(config)
+    if beside is not None:
+        threading.Thread(target=beside, args=(app,), daemon=True).start()
     app.run(headless=True)
     assert app.drawn_at is not None, "the app exited before drawing what was waited for"
     return app.drawn_at
@@ -145,12 +153,41 @@ def table(api_root: str, secrets: str, credentials: str) -> None:
     def done(app: Any) -> bool:
         screen = app.screen
         if isinstance(screen, EventsScreen) and screen.refreshed_at is not None:
-            rows.append(screen.table.row_count)
+            rows.append(screen.shown_count)
             return True
         return False
 
     drawn = run_until(calendar_config(api_root, secrets, credentials), done)
     report(seconds=drawn - begun[0], from_start_seconds=drawn - STARTED, rows=rows[0])
+
+
+def sign_in(api_root: str, secrets: str) -> None:
+    """A first sign-in: the app starts with no credentials and listens; a browser consents two
+    seconds after the link is shown (people take seconds) and is redirected to the listener. Timed
+    from that redirect being sent to the frame that shows every row and the count."""
+    from tui.sandbox.browser import consent, follow_redirect
+
+    redirected: list[float] = []
+    rows: list[int] = []
+
+    def browser(app: Any) -> None:
+        while (attempt := getattr(app.screen_stack[-1] if app.screen_stack else None, "attempt", None)) is None:
+            time.sleep(0.01)
+        time.sleep(2.0)
+        location = consent(attempt.authorize_url)
+        redirected.append(time.perf_counter())
+        follow_redirect(location)
+
+    def done(app: Any) -> bool:
+        screen = app.screen
+        if type(screen).__name__ == "EventsScreen" and screen.refreshed_at is not None:
+            rows.append(screen.shown_count)
+            return True
+        return False
+
+    config = calendar_config(api_root, secrets, str(Path(tempfile.mkdtemp()) / "credentials.json"))
+    drawn = run_until(config, done, browser)
+    report(seconds=drawn - redirected[0], rows=rows[0])
 
 
 def quickstart(api_root: str, credentials: str) -> None:
@@ -207,7 +244,7 @@ def keys(api_root: str, secrets: str, credentials: str) -> None:
         display(*arguments)
         screen = app.screen
         frames.append(
-            (time.perf_counter(), screen.table.cursor_row if isinstance(screen, EventsScreen) else -1)
+            (time.perf_counter(), screen.agenda_view.cursor if isinstance(screen, EventsScreen) else -1)
         )
 
     app._display = timed_display  # type: ignore[method-assign]
@@ -215,17 +252,17 @@ def keys(api_root: str, secrets: str, credentials: str) -> None:
     async def drive() -> list[tuple[float, float]]:
         latencies: list[tuple[float, float]] = []
         async with app.run_test(size=(120, 40)) as pilot:
-            while not isinstance(app.screen, EventsScreen) or not app.screen.table.row_count:
+            while not isinstance(app.screen, EventsScreen) or app.screen.agenda_view.cursor < 0:
                 await pilot.pause(0.01)
             screen = app.screen
             assert app._driver is not None
             while screen.refreshed_at is None:
                 key = "down" if len(latencies) % 4 < 2 else "up"
-                before = screen.table.cursor_row
+                before = screen.agenda_view.cursor
                 first_frame = len(frames)
                 sent = time.perf_counter()
                 app._driver.send_message(events.Key(key, None))
-                while screen.table.cursor_row == before:
+                while screen.agenda_view.cursor == before:
                     await asyncio.sleep(0.0005)
                 handled = time.perf_counter()
                 while not any(row != before for _, row in frames[first_frame:]):
@@ -255,6 +292,7 @@ PROBES: dict[str, Callable[..., None]] = {
     "startup-app-link": lambda: startup_app("link"),
     "startup-bare": startup_bare,
     "table": table,
+    "sign-in": sign_in,
     "quickstart": quickstart,
     "keys": keys,
 }

@@ -16,10 +16,13 @@ from oauth2client.client import OAuth2Credentials
 
 from tests.leak_watch import LeakWatch
 from tui.app import GcalApp, make_app
+from tui.calendar.model import Event
 from tui.config import AppConfig
 from tui.credentials_store import CredentialsStore
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import sign_in_directly
+from tui.screens.event_detail import EventDetailScreen
+from tui.screens.events import EventsScreen
 from tui.screenshots import wait_for
 from tui.storage import save_credentials
 
@@ -121,6 +124,25 @@ def screen_lines(app: Any) -> list[str]:
 async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
     """Let the app run until `condition` holds; fail the test if it never does."""
     await wait_for(pilot, condition, timeout)
+
+
+def events_screen(app: Any) -> EventsScreen:
+    assert isinstance(app.screen, EventsScreen), app.screen
+    return app.screen
+
+
+def loaded(app: Any) -> bool:
+    """The events screen is up and its last load has finished."""
+    screen = app.screen
+    return isinstance(screen, EventsScreen) and screen.refreshed_at is not None and not screen.fetching
+
+
+async def open_detail(pilot: Any, screen: EventsScreen, event: Event) -> None:
+    """Put the agenda's cursor on `event` and press Enter, as a person would after moving to it."""
+    view = screen.agenda_view
+    view.move_to(next(i for i, line in enumerate(view.lines) if getattr(line, "event", None) is event), 1)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, EventDetailScreen))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from oauth2client.client import OAuth2Credentials
 from oauth2client.file import Storage
 
 from tests.conftest import fixture_path, load_fixture
-from tui.calendar.client import CalendarClient, CalendarError, RetryNotice, RetryPolicy
+from tui.calendar.client import ZONE_MARGIN, CalendarClient, CalendarError, RetryNotice, RetryPolicy
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_api import load_store_from_pages
 from tui.sandbox.server import Fault
@@ -48,7 +48,7 @@ def expected_ids(sandbox: Sandbox, calendar: str = "ada.lovelace@example.com") -
     return [
         item["id"]
         for start, end, item in sandbox.calendar_api.store.events[calendar]
-        if end > START and start < END and item.get("status") != "cancelled"
+        if end > START - ZONE_MARGIN and start < END + ZONE_MARGIN and item.get("status") != "cancelled"
     ]
 
 
@@ -62,8 +62,9 @@ def test_every_short_page_is_followed(sandbox: Sandbox, stored_credentials: OAut
     first = event_requests(sandbox)[0].params
     assert first["singleEvents"] == "true" and first["orderBy"] == "startTime"
     assert first["maxResults"] == "2500"
-    assert dt.datetime.fromisoformat(first["timeMin"]) == START and first["timeMin"].endswith("+00:00")
-    assert dt.datetime.fromisoformat(first["timeMax"]) == END
+    assert dt.datetime.fromisoformat(first["timeMin"]) == START - ZONE_MARGIN
+    assert first["timeMin"].endswith("+00:00")
+    assert dt.datetime.fromisoformat(first["timeMax"]) == END + ZONE_MARGIN
     assert all("pageToken" in r.params for r in event_requests(sandbox)[1:])
 
 

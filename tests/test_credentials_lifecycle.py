@@ -261,8 +261,8 @@ async def test_events_screen_says_who_is_signed_in_and_when_the_token_expires(
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app) and app.screen.account is not None)  # type: ignore[attr-defined]
-        line = str(app.screen.query_one("#account-line").render())
-        assert line.startswith("Signed in as ada.lovelace@example.com · access token expires ")
+        line = app.screen.status.plain  # type: ignore[attr-defined]
+        assert "  ·  Signed in as ada.lovelace@example.com · access token expires " in line
 
 
 async def sign_out(pilot, app: GcalApp, confirm: bool = True) -> None:  # type: ignore[no-untyped-def]

@@ -42,7 +42,7 @@ async def test_demo_signs_in_with_one_key_and_never_touches_real_files(tmp_path:
             await wait_until(
                 pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
             )
-            assert len(app.screen.events) > 50  # type: ignore[attr-defined]
+            assert len(app.screen.shown_events) > 50  # type: ignore[attr-defined]
             assert {r.path for r in demo.sandbox.requests} >= {
                 "/o/oauth2/auth",
                 "/o/oauth2/approve",

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from oauth2client.client import OAuth2Credentials
 from textual.widgets import Input, OptionList
 
-from tests.conftest import load_fixture, wait_until
+from tests.conftest import events_screen, load_fixture, loaded, open_detail, wait_until
 from tui.app import GcalApp
+from tui.calendar.agenda import DayHeader, Placement
+from tui.calendar.client import ZONE_MARGIN
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_data import TEAM
 from tui.sandbox.server import Fault
@@ -20,42 +22,43 @@ from tui.screens.event_detail import EventDetailScreen
 from tui.screens.events import EventsScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.screens.sign_in import SignInScreen
+from tui.widgets.agenda_rows import Moment, agenda_line
 
 SIZE = (120, 40)
 API_ERRORS = load_fixture("api_errors.json")
-
-
-def events_screen(app: GcalApp) -> EventsScreen:
-    assert isinstance(app.screen, EventsScreen), app.screen
-    return app.screen
-
-
-def loaded(app: GcalApp) -> bool:
-    return (
-        isinstance(app.screen, EventsScreen)
-        and app.screen.refreshed_at is not None
-        and not app.screen.fetching
-    )
 
 
 def notice_of(screen: EventsScreen) -> str:
     return screen.notice.plain if screen.notice is not None else ""
 
 
-def cells(screen: EventsScreen, column: str) -> list[str]:
-    index = [label.casefold() for label, _ in screen.table.columns].index(column)
-    return [screen.row_cells(row)[index].plain for row in range(screen.table.row_count)]
+def lines_text(screen: EventsScreen, width: int = 120) -> list[str]:
+    moment = Moment(screen.config.now())
+    return [agenda_line(line, width, moment).plain for line in screen.agenda_view.lines]
 
 
 def expected_events(
     sandbox: Sandbox, screen: EventsScreen, calendar: str = "ada.lovelace@example.com"
-) -> list[str]:
-    start, end = screen.range()
-    return [
-        item["id"]
-        for first, last, item in sandbox.calendar_api.store.events[calendar]
-        if last > start and first < end and item.get("status") != "cancelled"
-    ]
+) -> set[str]:
+    """The ids of the calendar's events that cover a day of the range in the viewer's zone."""
+    zone, days = screen.config.zone, screen.day_range
+    start, end = days.bounds(zone)
+    expected = set()
+    for _, _, item in sandbox.calendar_api.store.events[calendar]:
+        if item.get("status") == "cancelled":
+            continue
+        if "date" in item["start"]:
+            first = date.fromisoformat(item["start"]["date"])
+            last = date.fromisoformat(item["end"]["date"]) - timedelta(days=1)
+            covers = first <= days.last and last >= days.first
+        else:
+            covers = (
+                datetime.fromisoformat(item["end"]["dateTime"]) > start
+                and datetime.fromisoformat(item["start"]["dateTime"]) < end
+            )
+        if covers:
+            expected.add(item["id"])
+    return expected
 
 
 def event_requests(sandbox: Sandbox) -> list:
@@ -75,8 +78,8 @@ async def test_starts_on_the_calendar_with_stored_credentials_and_no_token_reque
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
-        assert [event.id for event in screen.shown_events] == expected_events(sandbox, screen)
-        assert screen.table.row_count == len(screen.shown_events)
+        assert {event.id for event in screen.shown_events} == expected_events(sandbox, screen)
+        assert len(screen.shown_events) == screen.shown_count
     assert len(sandbox.requests_to("/token")) == token_requests_before
     assert len(event_requests(sandbox)) >= 3  # short pages, all followed
 
@@ -85,24 +88,28 @@ async def test_rows_read_as_a_person_expects(app: GcalApp, sandbox: Sandbox) -> 
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
-        summaries, times, dates = cells(screen, "summary"), cells(screen, "time"), cells(screen, "date")
-        assert "(No title)" in summaries
-        assert "[@click=app.quit]x[/]" in summaries and "[bold]y" in summaries  # shown literally
-        assert "all day" in times
-        assert any(" – " in day for day in dates)  # a multi-day span
+        text = "\n".join(lines_text(screen))
+        assert "(No title)" in text
+        assert "[@click=app.quit]x[/]" in text and "[bold]y" in text  # shown literally
+        assert "all day" in text
+        assert " of 3 " in text  # a multi-day event on each of its days
+        assert "Today · Thu 26 Nov" in text and "Tomorrow · Fri 27 Nov" in text
         assert all(not event.cancelled for event in screen.shown_events)
         count = len(screen.shown_events)
-        assert f"{count:,} events" in str(screen.query_one("#summary-line").render())
+        assert f"{count:,} events" in screen.status.plain
+        view = screen.agenda_view
         await pilot.press("end")
-        assert screen.table.cursor_row == count - 1
+        last = view.cursor
+        assert last == len(view.lines) - 1
         await pilot.press("pageup")
-        assert screen.table.cursor_row < count - 1
+        assert view.cursor < last
         await pilot.press("home")
-        assert screen.table.cursor_row == 0
+        assert view.cursor == 1  # the first event, under the first day's header
         await pilot.press("pagedown")
-        assert screen.table.cursor_row > 0
+        assert view.cursor > 1
         await pilot.press("home", "down")
-        assert screen.table.cursor_row == 1
+        assert view.cursor == (3 if isinstance(view.lines[2], DayHeader) else 2)  # headers are skipped
+        assert isinstance(view.lines[view.cursor], Placement)
     assert app.return_code is None or app.return_code == 0
 
 
@@ -112,18 +119,13 @@ async def test_detail_view_shows_everything_as_plain_text(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
-        index = next(
-            i
-            for i, event in enumerate(screen.shown_events)
-            if event.attendees and event.description and event.recurring_event_id == ""
+        event = next(
+            e for e in screen.shown_events if e.attendees and e.description and e.recurring_event_id == ""
         )
-        screen.table.move_cursor(row=index)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, EventDetailScreen))
+        await open_detail(pilot, screen, event)
         detail = app.screen
         assert isinstance(detail, EventDetailScreen)
         text = str(detail.query_one("#detail-text").render())
-        event = screen.shown_events[index]
         assert event.title in text and "Guests:" in text and "Description" in text
         assert "<b>" not in text and "␛[31m" in text  # HTML turned to text, escapes made visible
         await pilot.press("y")
@@ -136,10 +138,8 @@ async def test_recurring_instance_and_conference_link_in_detail(app: GcalApp) ->
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
-        index = next(i for i, e in enumerate(screen.shown_events) if e.recurring_event_id)
-        screen.table.move_cursor(row=index)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, EventDetailScreen))
+        event = next(e for e in screen.shown_events if e.recurring_event_id)
+        await open_detail(pilot, screen, event)
         text = str(app.screen.query_one("#detail-text").render())
         assert "one occurrence of a recurring event" in text
         assert "https://meet.google.com/abc-defg-hij" in text
@@ -149,14 +149,14 @@ async def test_filter(app: GcalApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
-        total = len(screen.events)
+        total = len(screen.shown_events)
         await pilot.press("slash", *"tokyo")
         assert screen.shown_events and all("tokyo" in e.search_text for e in screen.shown_events)
         assert len(screen.shown_events) < total
-        assert screen.table.row_count == len(screen.shown_events)
-        assert "matching “tokyo”" in str(screen.query_one("#summary-line").render())
+        assert screen.shown_count == len(screen.shown_events)
+        assert f"matching “tokyo” (of {total:,})" in screen.status.plain
         await pilot.press("enter")
-        assert app.focused is screen.table
+        assert app.focused is screen.agenda_view
         await pilot.press("escape")
         assert len(screen.shown_events) == total
         assert not screen.query_one("#filter", Input).display
@@ -176,8 +176,8 @@ async def test_switch_calendar(app: GcalApp, sandbox: Sandbox) -> None:
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: loaded(app) and events_screen(app).calendar_id == TEAM)
         screen = events_screen(app)
-        assert [event.id for event in screen.shown_events] == expected_events(sandbox, screen, TEAM)
-        assert "Analytical Engine team" in str(screen.query_one("#summary-line").render())
+        assert {event.id for event in screen.shown_events} == expected_events(sandbox, screen, TEAM)
+        assert "Analytical Engine team" in screen.status.plain
 
 
 async def test_change_range(app: GcalApp, sandbox: Sandbox) -> None:
@@ -186,34 +186,34 @@ async def test_change_range(app: GcalApp, sandbox: Sandbox) -> None:
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, RangePickerScreen))
         await pilot.press("up", "up", "enter")  # from 30 days up to 7
-        await wait_until(pilot, lambda: loaded(app) and events_screen(app).days == 7)
+        await wait_until(pilot, lambda: loaded(app) and events_screen(app).day_range.days == 7)
         last = event_requests(sandbox)[-1].params
         span = datetime.fromisoformat(last["timeMax"]) - datetime.fromisoformat(last["timeMin"])
-        assert span == timedelta(days=7)
+        assert span == timedelta(days=7) + 2 * ZONE_MARGIN
 
 
 async def test_refresh(app: GcalApp, sandbox: Sandbox) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         requests_before = len(event_requests(sandbox))
-        rows_before = events_screen(app).table.row_count
+        lines_before = lines_text(events_screen(app))
         await pilot.press("r")
         await wait_until(pilot, lambda: loaded(app) and len(event_requests(sandbox)) > requests_before)
-        assert events_screen(app).table.row_count == rows_before
+        assert lines_text(events_screen(app)) == lines_before  # the same order, refresh after refresh
 
 
 async def test_failed_refresh_keeps_the_rows(app: GcalApp, sandbox: Sandbox) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
-        rows_before = screen.table.row_count
+        rows_before = len(screen.agenda_view.lines)
         sandbox.inject("events", Fault(status=500, body=API_ERRORS["500_backend"], times=None))
         await pilot.press("r")
         await wait_until(
             pilot,
             lambda: "Google Calendar is busy or failing" in notice_of(screen),
         )
-        assert screen.table.row_count == rows_before
+        assert len(screen.agenda_view.lines) == rows_before
         assert "events shown are from before" in notice_of(screen)
         sandbox.clear_faults()
         await pilot.press("r")

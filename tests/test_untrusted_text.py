@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import screen_lines, wait_until
-from tests.test_events_screen import loaded
+from tests.conftest import loaded, open_detail, screen_lines, wait_until
 from tui.app import GcalApp, make_app
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
@@ -21,6 +20,7 @@ from tui.sandbox.calendar_data import PRIMARY, CalendarStore, _event, _timed
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.events import EventsScreen
 from tui.storage import save_credentials
+from tui.widgets.agenda_rows import FIXED_WIDTH, Columns
 
 SIZE = (120, 40)
 HOSTILE = {
@@ -97,18 +97,20 @@ async def test_the_table_shows_hostile_text_literally_and_keeps_its_columns(host
         lines = screen_lines(app)
         assert_layout_holds(lines)
         text = "\n".join(lines)
-        assert "[bold red]alarm[/] [@click=app.quit]cli…" in text
+        assert "[bold red]alarm[/] [@click=app.quit]click me[/]" in text  # the title, whole
+        assert "[bold red]alarm[/] [@click=app.q…" in text  # the location, cut to its column
         assert "␛[31mred␛[0m" in text
         assert "first line second line" in text  # one row, one line
         assert "long xxxxxxxx" in text and "x" * 100 not in text  # cut to its column
-        header = next(line for line in lines if line.lstrip().startswith("Date"))
-        rows = [line for line in lines if re.match(r" \w{3} \d", line)]
+        rows = [line for line in lines if re.match(r" \d\d:\d\d–\d\d:\d\d ", line)]
         assert len(rows) == len(HOSTILE)
-        for name in ("Time", "Summary", "Location"):
-            column = cell_len(header[: header.index(name)])
+        columns = Columns.for_width(SIZE[0] - 1)  # the agenda's scrollbar takes one column
+        title_column = FIXED_WIDTH - 1
+        for name, column in (("title", title_column), ("location", title_column + columns.title + 2)):
             starts = {from_cell(row, column)[:1] for row in rows}
             assert " " not in starts, f"a {name} cell does not start at its column"
-        await pilot.click("#events", offset=(60, 1))  # on the row with the [@click=app.quit] text
+            assert {from_cell(row, column - 1)[:1] for row in rows} == {" "}
+        await pilot.click("#agenda", offset=(60, 1))  # on the row with the [@click=app.quit] text
         await pilot.pause()
         assert app.is_running
 
@@ -119,10 +121,8 @@ async def test_the_detail_view_shows_hostile_text_literally(hostile_app: GcalApp
         await wait_until(pilot, lambda: loaded(app))
         screen = app.screen
         assert isinstance(screen, EventsScreen)
-        for row, event in enumerate(screen.shown_events):
-            screen.table.move_cursor(row=row)
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, EventDetailScreen))
+        for event in screen.shown_events:
+            await open_detail(pilot, screen, event)
             await pilot.pause()
             lines = screen_lines(app)
             assert_layout_holds(lines)

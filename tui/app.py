@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
 
-SIGNED_IN_PAUSE = 1.0
-
 
 class GcalApp(App[None]):
     TITLE = "gcal-tui"
@@ -85,8 +83,7 @@ class GcalApp(App[None]):
 
         credentials: OAuth2Credentials = message.credentials
         credentials.set_store(CredentialsStore(self.config.credentials_path))
-        # A moment to see "Signed in" before the calendar takes the screen.
-        self.set_timer(SIGNED_IN_PAUSE, lambda: self.switch_screen(self.events_screen(credentials)))
+        self.switch_screen(self.events_screen(credentials))
 
     def on_sign_in_needed(self, message: SignInNeeded) -> None:
         self.switch_screen(SignInScreen(self.config, message.reason))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -17,6 +18,35 @@ SETTINGS_NAME = "settings.json"
 CLIENT_SECRETS_ENV = "GCAL_TUI_CLIENT_SECRETS"
 READONLY_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
 GOOGLE_API_ROOT = "https://www.googleapis.com/"
+
+
+class ZoneError(ValueError):
+    """A time zone name that is not an IANA zone this machine knows."""
+
+
+def named_zone(name: str) -> ZoneInfo:
+    """The IANA zone called `name` ("Europe/London"), or ZoneError saying what to type instead."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ZoneError(
+            f"{name!r} is not a time zone this machine knows; use an IANA name such as "
+            "Europe/London, America/New_York or Asia/Kolkata."
+        ) from None
+
+
+def local_zone(name: str | None = None) -> ZoneInfo:
+    """`name` if given, else the system's zone (from $TZ, /etc/localtime or timedatectl, through
+    tzlocal), as an IANA zone with its rules, never a fixed offset; UTC if the system names none."""
+    if name:
+        return named_zone(name)
+    import tzlocal  # here: only the calendar needs it, not the sign-in screen's first paint
+
+    try:
+        zone = tzlocal.get_localzone()
+    except (ZoneInfoNotFoundError, ValueError, LookupError, OSError):
+        return ZoneInfo("UTC")
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo("UTC")
 
 
 def user_config_dir() -> Path:
@@ -62,10 +92,13 @@ class AppConfig:
     api_retry_base_delay: float = 1.0
     demo: bool = False  # the sign-in screen offers to act as the browser
     settings_path: Path | None = None  # remembered choices (the theme); None: not remembered
+    zone_name: str | None = None  # --tz; None: the remembered one, else the system's
     # Fixed values for snapshots and screenshots; None means fresh randomness and the real clock.
     fixed_state: str | None = None
     fixed_code_verifier: bytes | None = None
     clock: Callable[[], datetime] | None = field(default=None, repr=False)
+    _zone: ZoneInfo | None = field(default=None, init=False, repr=False, compare=False)
+    _zone_for: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.client_secrets_searched:
@@ -73,8 +106,16 @@ class AppConfig:
         if not self.api_endpoint.endswith("/"):
             self.api_endpoint += "/"
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone every instant is shown in: an IANA zone, so each instant gets its own offset."""
+        if self._zone is None or self._zone_for != self.zone_name:
+            self._zone, self._zone_for = local_zone(self.zone_name), self.zone_name
+        return self._zone
+
     def now(self) -> datetime:
-        return self.clock() if self.clock else datetime.now().astimezone()
+        """Now, in `zone`."""
+        return (self.clock() if self.clock else datetime.now(UTC)).astimezone(self.zone)
 
 
 def config_from_environment(

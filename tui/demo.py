@@ -15,7 +15,7 @@ class Demo:
     """The sandbox and a temporary directory for its client secrets and credentials."""
 
     def __init__(self, config: AppConfig) -> None:
-        self.sandbox = Sandbox().start()
+        self.sandbox = Sandbox(hostile_text=False).start()
         self.directory = Path(tempfile.mkdtemp(prefix="gcal-tui-demo-"))
         secrets = self.sandbox.write_client_secrets(self.directory / "client_secrets.json")
         self.config = replace(

@@ -95,7 +95,7 @@ def studio() -> Iterator[Studio]:
     previous = Path.cwd()
     with (
         tempfile.TemporaryDirectory(prefix="gcal-tui-screenshots-") as workdir,
-        Sandbox(today=NOW.date()) as sandbox,
+        Sandbox(today=NOW.date(), hostile_text=False) as sandbox,
     ):
         sandbox.calendar_api.page_size = 50
         os.chdir(workdir)

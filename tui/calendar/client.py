@@ -23,6 +23,7 @@ from tui.text import clip, safe_text
 
 PAGE_SIZE = 2500
 REFRESH_MARGIN = timedelta(seconds=60)
+ZONE_MARGIN = timedelta(hours=3)  # two zones' midnights are at most 26 hours apart, a day and 2 hours
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 
 
@@ -319,16 +320,25 @@ class CalendarClient:
             request = collection.list_next(request, response)
         return calendars
 
-    def event_pages(self, calendar_id: str, start: datetime, end: datetime) -> Iterator[EventPage]:
-        """Every page of events in [start, end), in start order, cancelled ones left out."""
+    def event_pages(
+        self, calendar_id: str, start: datetime, end: datetime, time_zone: str | None = None
+    ) -> Iterator[EventPage]:
+        """Every page of events in [start, end), in start order, cancelled ones left out; times in
+        `time_zone` (an IANA name) when given.
+
+        Google filters all-day events by midnight in the calendar's zone, which may be a day away
+        from the viewer's: the window asked for is a little wider at each end, and the agenda keeps
+        the days it shows."""
         collection = self.service.events()
+        options = {"timeZone": time_zone} if time_zone else {}
         request = collection.list(
             calendarId=calendar_id,
             singleEvents=True,
             orderBy="startTime",
-            timeMin=start.isoformat(),
-            timeMax=end.isoformat(),
+            timeMin=(start - ZONE_MARGIN).isoformat(),
+            timeMax=(end + ZONE_MARGIN).isoformat(),
             maxResults=PAGE_SIZE,
+            **options,
         )
         number = 0
         while request is not None:

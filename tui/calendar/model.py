@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 from html.parser import HTMLParser
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.text import safe_text
 
@@ -99,6 +100,20 @@ class Event:
         return self._field("recurringEventId")
 
     @cached_property
+    def event_type(self) -> str:
+        """default, outOfOffice, focusTime, workingLocation, birthday, fromGmail."""
+        return self._field("eventType") or "default"
+
+    @cached_property
+    def my_response(self) -> str:
+        """Your own reply: accepted, declined, tentative or needsAction; "accepted" for an event with
+        no guests or that you organise without being listed."""
+        for person in self.item.get("attendees") or []:
+            if isinstance(person, dict) and person.get("self"):
+                return safe_text(person.get("responseStatus")) or "needsAction"
+        return "accepted"
+
+    @cached_property
     def search_text(self) -> str:
         """What the filter looks in: title, place and description, case-folded."""
         return f"{self.summary}\n{self.location}\n{self.description}".casefold()
@@ -118,9 +133,18 @@ class Event:
         return _instant(self.end, zone)
 
     def is_ongoing(self, now: datetime) -> bool:
+        if isinstance(self.start, datetime):  # instants as sent: wall times in one zone ignore folds
+            return self.start <= now < self.end
         zone = now.tzinfo
         assert zone is not None
         return self.starts_at(zone) <= now < self.ends_at(zone)
+
+    def has_ended(self, now: datetime) -> bool:
+        if isinstance(self.end, datetime):
+            return self.end <= now
+        zone = now.tzinfo
+        assert zone is not None
+        return self.ends_at(zone) <= now
 
     def is_on(self, day: date, zone: tzinfo) -> bool:
         """Whether any part of the event falls on `day` in `zone`."""
@@ -259,8 +283,14 @@ def format_times(event: Event, zone: tzinfo, today: date) -> str:
 
 
 def format_when(event: Event, zone: tzinfo, today: date) -> str:
-    """One line for the detail view, with the event's own time zone when it has one."""
+    """One line for the detail view; for a timed event set in another zone, its times there too."""
     text = f"{format_dates(event, zone, today)}, {format_times(event, zone, today)}"
-    if event.time_zone:
-        text += f" (event time zone: {event.time_zone})"
-    return text
+    if not event.time_zone or event.all_day or event.time_zone == getattr(zone, "key", None):
+        return text
+    try:
+        own = ZoneInfo(event.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"{text} (event time zone: {event.time_zone})"
+    if own.utcoffset(event.starts_at(own)) == zone.utcoffset(event.starts_at(zone)):
+        return f"{text} (event time zone: {event.time_zone})"
+    return f"{text} ({format_times(event, own, today)} {event.time_zone})"

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.sandbox.calendar_data import CalendarStore
 
@@ -75,6 +76,17 @@ def _offset(token: str) -> int | None:
         return int(value) if prefix == "offset" else None
     except (ValueError, UnicodeDecodeError):
         return None
+
+
+def _in_zone(item: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
+    """`item` with its start, end and originalStartTime instants written in `zone`'s offset then."""
+    changed = {}
+    for part in ("start", "end", "originalStartTime"):
+        when = item.get(part)
+        if isinstance(when, dict) and "dateTime" in when:
+            moment = datetime.fromisoformat(when["dateTime"]).astimezone(zone)
+            changed[part] = {**when, "dateTime": moment.isoformat().replace("+00:00", "Z")}
+    return {**item, **changed} if changed else item
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -145,6 +157,23 @@ class CalendarApi:
         except ValueError:
             handler.send_json(400, error_body(400, "badRequest", "Bad Request"))
             return
+        if max_results < 1:
+            handler.send_json(
+                400,
+                error_body(400, "invalid", "Invalid value '0'. Values must be within the range: [1, 2500]"),
+            )
+            return
+        if time_min is not None and time_max is not None and time_min > time_max:
+            handler.send_json(
+                400, error_body(400, "timeRangeEmpty", "The specified time range is empty.", "calendar")
+            )
+            return
+        zone_name = params.get("timeZone") or entry["timeZone"]
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            handler.send_json(400, error_body(400, "timeZone", "Invalid time zone definition for time zone."))
+            return
         if params.get("orderBy") == "startTime" and params.get("singleEvents") != "true":
             handler.send_json(
                 400,
@@ -157,7 +186,7 @@ class CalendarApi:
         if offset is None:
             handler.send_json(400, error_body(400, "invalid", "Invalid page token value."))
             return
-        selected = self._select(entry["id"], time_min, time_max, params.get("q", ""))
+        selected = self._select(entry["id"], time_min, time_max, params.get("q", ""), zone)
         size = max(1, min(max_results, self.page_size))
         page = selected[offset : offset + size]
         body: dict[str, Any] = {
@@ -166,7 +195,7 @@ class CalendarApi:
             "summary": entry["summary"],
             "description": "",
             "updated": "2026-11-25T08:00:00.000Z",
-            "timeZone": entry["timeZone"],
+            "timeZone": zone.key,
             "accessRole": entry["accessRole"],
             "defaultReminders": [],
         }
@@ -178,9 +207,15 @@ class CalendarApi:
         handler.send_body(200, json.dumps(body).encode(), "application/json; charset=UTF-8")
 
     def _select(
-        self, calendar_id: str, time_min: datetime | None, time_max: datetime | None, query: str
+        self,
+        calendar_id: str,
+        time_min: datetime | None,
+        time_max: datetime | None,
+        query: str,
+        zone: ZoneInfo,
     ) -> list[dict[str, Any]]:
-        key = (calendar_id, time_min, time_max, query, len(self.store.events.get(calendar_id, ())))
+        """The items in the window, with every dateTime written in `zone` (as Google answers)."""
+        key = (calendar_id, time_min, time_max, query, zone.key, len(self.store.events.get(calendar_id, ())))
         cached = self._selection_cache.get(key)
         if cached is None:
             needle = query.casefold()
@@ -198,7 +233,10 @@ class CalendarApi:
                     ).casefold()
                 )
             ]
-            self._selection_cache = {key: cached}
+            cached = [_in_zone(item, zone) for item in cached]
+            if len(self._selection_cache) >= 4:
+                self._selection_cache.clear()
+            self._selection_cache[key] = cached
         return cached
 
 

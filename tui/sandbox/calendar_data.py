@@ -1,13 +1,16 @@
-"""Realistic calendars for the emulator: recurring, all-day, multi-day, untitled, cancelled, wide and
-markup-looking text, long descriptions, many attendees; deterministic for a given seed and date."""
+"""Realistic calendars for the emulator: recurring, all-day, multi-day, untitled, cancelled, event
+types, your own replies, Outlook/Teams descriptions, times in the calendar's zone (a New York series
+runs across the next DST change), and, for tests, markup-looking and control-character text;
+deterministic for a given seed and date."""
 
 from __future__ import annotations
 
 import random
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 PRIMARY = "ada.lovelace@example.com"
 TEAM = "c_0fake0team0calendar0id@group.calendar.google.com"
@@ -46,6 +49,8 @@ CALENDAR_ENTRIES: list[dict[str, Any]] = [
     },
 ]
 
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
 TITLES = [
     "Design review: Note G",
     "1:1 with Charles",
@@ -56,20 +61,20 @@ TITLES = [
     "Call with Tokyo office 東京",
     "Café ☕ with Mary",
     "Bernoulli numbers deep-dive 🔢",
-    "[bold]y",
-    "[@click=app.quit]x[/]",
-    "Deploy $(rm -rf /) dry run",
     "مراجعة التصميم",
     "Very long title that goes on and on about the punched-card loom and its many uses in weaving",
 ]
-PLACES = [
-    "Room 4, 12 Marylebone Rd, London",
-    "Lisboa, Portugal",
-    "東京都千代田区",
-    "",
-    "",
-    "[red]Room 5[/red]",
-]
+HOSTILE_TITLES = ["[bold]y", "[@click=app.quit]x[/]", "Deploy $(rm -rf /) dry run"]
+PLACES = ["Room 4, 12 Marylebone Rd, London", "Lisboa, Portugal", "東京都千代田区", "", ""]
+HOSTILE_PLACES = ["[red]Room 5[/red]"]
+TEAMS_DESCRIPTION = (
+    "________________________________________________________________________________\r\n"
+    "Microsoft Teams meeting\r\nJoin on your computer, mobile app or room device\r\n"
+    "Click here to join the meeting<https://teams.microsoft.com/l/meetup-join/19%3ameeting_FAKE"
+    "%40thread.v2/0?context=%7b%22Tid%22%3a%22fake%22%7d>\r\nMeeting ID: 000 000 000 000\r\n"
+    "Passcode: FaKe00\r\nQuestions? Jane Doe <jane.doe@partner.example>\r\n"
+    "________________________________________________________________________________\r\n"
+)
 PEOPLE = [
     ("charles.babbage@example.com", "Charles Babbage"),
     ("mary.somerville@example.com", "Mary Somerville"),
@@ -80,7 +85,40 @@ RESPONSES = ["accepted", "declined", "tentative", "needsAction"]
 
 
 def _rfc3339(moment: datetime) -> str:
+    """As Google writes an instant: with the offset of its zone then, "Z" when that is zero."""
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def _at(day: date, hour: int, minute: int = 0, zone: ZoneInfo = LONDON) -> datetime:
+    """The wall time `hour:minute` of `day` in `zone`, with that day's offset."""
+    return datetime.combine(day, time(hour, minute), zone)
+
+
+def _zoned(moment: datetime, minutes: int) -> tuple[dict[str, str], dict[str, str]]:
+    zone = moment.tzinfo
+    assert isinstance(zone, ZoneInfo)
+    end = (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)
+    return (
+        {"dateTime": _rfc3339(moment), "timeZone": zone.key},
+        {"dateTime": _rfc3339(end), "timeZone": zone.key},
+    )
+
+
+def _invitation(organizer: tuple[str, str], my_reply: str, *others: tuple[str, str]) -> dict[str, Any]:
+    """Someone else's event with you among the guests, and your reply."""
+    return {
+        "organizer": {"email": organizer[0], "displayName": organizer[1]},
+        "attendees": [
+            {
+                "email": organizer[0],
+                "displayName": organizer[1],
+                "organizer": True,
+                "responseStatus": "accepted",
+            },
+            {"email": PRIMARY, "self": True, "responseStatus": my_reply},
+            *({"email": email, "displayName": name, "responseStatus": "accepted"} for email, name in others),
+        ],
+    }
 
 
 def _event(
@@ -119,7 +157,11 @@ class CalendarStore:
     events: dict[str, list[tuple[datetime, datetime, dict[str, Any]]]] = field(default_factory=dict)
 
     def add(self, calendar_id: str, item: dict[str, Any]) -> None:
-        self.events.setdefault(calendar_id, []).append((_start_of(item), _end_of(item), item))
+        """File `item` by its instants; an all-day event by midnight in the calendar's zone, as Google
+        does when it filters by timeMin and timeMax."""
+        entry = self.entry(calendar_id)
+        zone = ZoneInfo(entry["timeZone"]) if entry and entry.get("timeZone") else UTC
+        self.events.setdefault(calendar_id, []).append((_start_of(item, zone), _end_of(item, zone), item))
 
     def sort(self) -> None:
         for items in self.events.values():
@@ -131,32 +173,36 @@ class CalendarStore:
         return next((e for e in self.entries if e["id"] == calendar_id), None)
 
 
-def _start_of(item: dict[str, Any]) -> datetime:
-    return _instant(item.get("start") or item.get("originalStartTime") or {})
+def _start_of(item: dict[str, Any], zone: ZoneInfo | Any) -> datetime:
+    return _instant(item.get("start") or item.get("originalStartTime") or {}, zone)
 
 
-def _end_of(item: dict[str, Any]) -> datetime:
-    return _instant(item.get("end") or item.get("originalStartTime") or {})
+def _end_of(item: dict[str, Any], zone: ZoneInfo | Any) -> datetime:
+    return _instant(item.get("end") or item.get("originalStartTime") or {}, zone)
 
 
-def _instant(part: dict[str, str]) -> datetime:
+def _instant(part: dict[str, str], zone: ZoneInfo | Any) -> datetime:
     if "dateTime" in part:
         return datetime.fromisoformat(part["dateTime"])
-    return datetime.combine(date.fromisoformat(part["date"]), datetime.min.time(), UTC)
+    return datetime.combine(date.fromisoformat(part["date"]), time(), zone)
 
 
-def generate(today: date, *, days: int = 42, per_day: int = 6, seed: int = 1815) -> CalendarStore:
-    """A few hundred varied events over `days` from `today` (the week before included)."""
+def generate(
+    today: date, *, days: int = 42, per_day: int = 6, seed: int = 1815, hostile: bool = True
+) -> CalendarStore:
+    """A few hundred varied events over `days` from `today` (the week before included), in the
+    calendars' zone (Europe/London), plus a weekly New York meeting for 20 weeks. `hostile` adds
+    markup-looking titles and places and ANSI escapes in descriptions, for tests; the demo and the
+    screenshots leave them out."""
     rng = random.Random(seed)
+    titles, places = TITLES + HOSTILE_TITLES * hostile, PLACES + HOSTILE_PLACES * hostile
     store = CalendarStore()
     first = today - timedelta(days=7)
     for offset in range(days + 7):
         day = first + timedelta(days=offset)
-        base = datetime.combine(day, datetime.min.time(), UTC)
         stamp = f"{day:%Y%m%d}"
         if day.weekday() < 5:
-            standup = base + timedelta(hours=9)
-            start, end = _timed(standup, 15)
+            start, end = _zoned(_at(day, 9), 15)
             instance = f"1recur_{stamp}T090000Z"
             common = {"recurringEventId": "1recur", "originalStartTime": start}
             if offset % 9 == 4:  # a cancelled exception of the recurring event
@@ -169,8 +215,8 @@ def generate(today: date, *, days: int = 42, per_day: int = 6, seed: int = 1815)
                     _event(
                         PRIMARY,
                         instance,
-                        {**start, "timeZone": "Europe/London"},
-                        {**end, "timeZone": "Europe/London"},
+                        start,
+                        end,
                         summary="Daily standup",
                         hangoutLink="https://meet.google.com/abc-defg-hij",
                         conferenceData={
@@ -187,25 +233,41 @@ def generate(today: date, *, days: int = 42, per_day: int = 6, seed: int = 1815)
                         **common,
                     ),
                 )
+            home = day.weekday() in (0, 4)
+            store.add(
+                PRIMARY,
+                _event(
+                    PRIMARY,
+                    f"wl{stamp}",
+                    {"date": day.isoformat()},
+                    {"date": (day + timedelta(days=1)).isoformat()},
+                    summary="Home" if home else "Marylebone office",
+                    transparency="transparent",
+                    eventType="workingLocation",
+                    workingLocationProperties={"type": "homeOffice", "homeOffice": {}}
+                    if home
+                    else {"type": "officeLocation", "officeLocation": {"label": "Marylebone office"}},
+                ),
+            )
+        _add_weekly_extras(store, day, stamp, offset)
         for number in range(rng.randint(per_day // 2, per_day)):
-            hour = rng.choice([8, 10, 11, 13, 14, 15, 16, 17, 19])
-            start, end = _timed(
-                base + timedelta(hours=hour, minutes=rng.choice([0, 15, 30])), rng.choice([30, 45, 60, 90])
+            start, end = _zoned(
+                _at(day, rng.choice([8, 10, 11, 13, 14, 15, 16, 17, 19]), rng.choice([0, 15, 30])),
+                rng.choice([30, 45, 60, 90]),
             )
             extra: dict[str, Any] = {}
-            title = rng.choice(TITLES)
+            title = rng.choice(titles)
             if rng.random() < 0.08:
                 title = ""
             if title:
                 extra["summary"] = title
-            place = rng.choice(PLACES)
+            place = rng.choice(places)
             if place:
                 extra["location"] = place
             if rng.random() < 0.3:
-                extra["description"] = (
-                    "<b>Agenda</b><br>1. Bernoulli numbers<br>2. Punched cards<br>"
-                    + "Notes [link](https://example.com) \x1b[31mred\x1b[0m. " * rng.randint(1, 40)
-                )
+                extra["description"] = "<b>Agenda</b><br>1. Bernoulli numbers<br>2. Punched cards<br>" + (
+                    "Notes [link](https://example.com) \x1b[31mred\x1b[0m. " if hostile else "Notes. "
+                ) * rng.randint(1, 40)
             if rng.random() < 0.3:
                 count = rng.randint(2, 40)
                 extra["attendees"] = [
@@ -254,8 +316,121 @@ def generate(today: date, *, days: int = 42, per_day: int = 6, seed: int = 1815)
                     summary={25: "Christmas Day", 26: "Boxing Day", 1: "New Year's Day"}[day.day],
                 ),
             )
+    _add_new_york_series(store, first)
     store.sort()
     return store
+
+
+def _add_weekly_extras(store: CalendarStore, day: date, stamp: str, offset: int) -> None:
+    """Event types, replies and the odd shapes, each on its own weekday."""
+    weekday = day.weekday()
+    if weekday == 1:  # Tuesday: an invitation you have not answered, with a Teams description
+        start, end = _zoned(_at(day, 14), 60)
+        store.add(
+            PRIMARY,
+            _event(
+                PRIMARY,
+                f"teams{stamp}",
+                start,
+                end,
+                summary="Partner review (Teams)",
+                location="Microsoft Teams Meeting",
+                description=TEAMS_DESCRIPTION,
+                **_invitation(("jane.doe@partner.example", "Jane Doe"), "needsAction"),
+            ),
+        )
+    if weekday == 2:  # Wednesday: focus time, and a pitch you declined
+        start, end = _zoned(_at(day, 13), 120)
+        store.add(
+            PRIMARY,
+            _event(
+                PRIMARY,
+                f"focus{stamp}",
+                start,
+                end,
+                summary="Focus time",
+                eventType="focusTime",
+                focusTimeProperties={"autoDeclineMode": "declineOnlyNewConflictingInvitations"},
+            ),
+        )
+        start, end = _zoned(_at(day, 16), 60)
+        store.add(
+            PRIMARY,
+            _event(
+                PRIMARY,
+                f"pitch{stamp}",
+                start,
+                end,
+                summary="Vendor pitch",
+                **_invitation(("sales@vendor.example", "Vendor Sales"), "declined"),
+            ),
+        )
+    if weekday == 3:  # Thursday: a talk you might go to, and a release that runs past midnight
+        start, end = _zoned(_at(day, 17, 30), 45)
+        store.add(
+            TEAM,
+            _event(
+                TEAM,
+                f"talk{stamp}",
+                start,
+                end,
+                summary="Lightning talks",
+                location="Room 4, 12 Marylebone Rd, London",
+                **_invitation(("mary.somerville@example.com", "Mary Somerville"), "tentative"),
+            ),
+        )
+        start, end = _zoned(_at(day, 23, 15), 90)
+        store.add(TEAM, _event(TEAM, f"release{stamp}", start, end, summary="Release night"))
+    if offset == 30:  # out of office for three days, as Google files it: midnight to midnight
+        start, _ = _zoned(_at(day, 0), 0)
+        _, end = _zoned(_at(day + timedelta(days=3), 0), 0)
+        store.add(
+            PRIMARY,
+            _event(
+                PRIMARY,
+                f"ooo{stamp}",
+                start,
+                end,
+                summary="Out of office",
+                eventType="outOfOffice",
+                outOfOfficeProperties={"autoDeclineMode": "declineAllConflictingInvitations"},
+            ),
+        )
+    if offset == 12:
+        store.add(
+            PRIMARY,
+            _event(
+                PRIMARY,
+                f"bday{stamp}",
+                {"date": day.isoformat()},
+                {"date": (day + timedelta(days=1)).isoformat()},
+                summary="Charles Babbage's birthday",
+                transparency="transparent",
+                visibility="private",
+                eventType="birthday",
+            ),
+        )
+
+
+def _add_new_york_series(store: CalendarStore, first: date) -> None:
+    """09:00 in New York every Wednesday for 20 weeks: across the next DST change, wherever today is."""
+    day = first + timedelta(days=(2 - first.weekday()) % 7)
+    for _ in range(20):
+        start, end = _zoned(_at(day, 9, 0, NEW_YORK), 30)
+        store.add(
+            PRIMARY,
+            _event(
+                PRIMARY,
+                f"nysync_{day:%Y%m%d}",
+                start,
+                end,
+                summary="New York sync",
+                recurringEventId="nysync",
+                originalStartTime=start,
+                **_invitation(("grace.hopper@example.com", "Grace Hopper"), "accepted"),
+            ),
+        )
+        day += timedelta(days=7)
 
 
 def bulk(today: date, count: int, calendar_id: str = PRIMARY) -> CalendarStore:

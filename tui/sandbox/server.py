@@ -68,6 +68,7 @@ class Sandbox:
         token_prefix: str = "sandbox",
         calendars: CalendarStore | None = None,
         today: date | None = None,
+        hostile_text: bool = True,
     ) -> None:
         self.oauth_state = oauth.OAuthState(
             clients={
@@ -91,7 +92,7 @@ class Sandbox:
             ("POST", "/token"): ("token", _Handler.token),
             ("POST", "/revoke"): ("revoke", _Handler.revoke),
         }
-        self.calendar_api = CalendarApi(calendars or generate(today or date.today()))
+        self.calendar_api = CalendarApi(calendars or generate(today or date.today(), hostile=hostile_text))
         self._prefix_routes: list[tuple[str, str, str, Route]] = [
             ("GET", f"{API_PREFIX}users/me/calendarList", "calendarList", self._calendar_route),
             ("GET", f"{API_PREFIX}calendars/", "events", self._calendar_route),

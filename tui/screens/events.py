@@ -1,21 +1,26 @@
-"""The events screen: the calendar in a table that fills in page by page."""
+"""The events screen: the agenda, day by day, filled in page by page."""
 
 from __future__ import annotations
 
 import gc
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from tui.calendar.agenda import Agenda, DayRange, Placement, count_events, range_label
+from tui.calendar.dates import EXAMPLES, parse_day
 from tui.calendar.errors import CalendarError
-from tui.calendar.model import Event, format_dates, format_day, format_times
+from tui.calendar.model import Event, format_day
 from tui.config import AppConfig
 from tui.messages import (
     AccountKnown,
@@ -29,8 +34,9 @@ from tui.messages import (
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
+from tui.screens.prompt import PromptScreen
 from tui.screens.range_picker import RangePickerScreen
-from tui.widgets.events_table import EventsTable
+from tui.widgets.agenda_view import AgendaView
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.title_bar import TitleBar
 
@@ -39,88 +45,94 @@ if TYPE_CHECKING:
 
     from tui.calendar.client import CalendarClient
 
-COLUMNS = (("Date", 24), ("Time", 23), ("Summary", 40), ("Location", 24))
-
-
-def start_of_day(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
 
 class EventsScreen(Screen[None]):
     TITLE = "gcal-tui"
     SUB_TITLE = "Calendar"
     CSS_PATH = "events.tcss"
-    AUTO_FOCUS = "#events"
+    AUTO_FOCUS = "#agenda"
     BINDINGS = [
-        Binding("r", "refresh", "Refresh"),
         Binding("slash", "filter", "Filter"),
+        Binding("t", "today", "Today"),
+        Binding("g", "go_to_day", "Go to"),
+        Binding("left_square_bracket", "earlier", "Earlier", key_display="["),
+        Binding("right_square_bracket", "later", "Later", key_display="]"),
         Binding("c", "pick_calendar", "Calendars"),
         Binding("d", "pick_range", "Range"),
+        Binding("r", "refresh", "Refresh"),
         Binding("s", "sign_out", "Sign out"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
+
+    day_range: reactive[DayRange] = reactive(DayRange(date.min, 1), init=False)
+    filter_text: reactive[str] = reactive("", init=False)
+    notice: reactive[Text | None] = reactive(None)
+    account: reactive[str | None] = reactive(None)
+    refreshed_at: reactive[datetime | None] = reactive(None)
+    fetching: reactive[bool] = reactive(False)
+    shown_count: reactive[int] = reactive(0)
+    total_count: reactive[int] = reactive(0)
+    credentials: reactive[OAuth2Credentials | None] = reactive(None, init=False)
+    status: reactive[Text] = reactive(Text)
+
+    @dataclass
+    class StoredSignInUsable(Message):
+        """The worker found the stored credentials good to use."""
+
+        credentials: OAuth2Credentials
 
     def __init__(self, config: AppConfig, credentials: OAuth2Credentials | None = None) -> None:
         """Without credentials, the screen checks the stored ones itself (in its worker, after its
         first paint) and hands over to the sign-in screen if they cannot be used."""
         super().__init__()
         self.config = config
-        self.credentials = credentials
+        self.set_reactive(EventsScreen.credentials, credentials)
         self.calendar_id = config.calendar_id
         self.calendar_name = config.calendar_id
-        self.days = config.days
-        self.events: list[Event] = []
-        self.shown_events: list[Event] = []
-        self.filter_text = ""
         self.generation = 0
-        self.fetching = False
-        self.pages_loaded = 0
-        self.refreshed_at: datetime | None = None
-        self.notice: Text | None = None
-        self.account: str | None = None
+        self.agenda = Agenda(config.zone, DayRange(config.now().date(), config.days))
+        self.set_reactive(EventsScreen.day_range, self.agenda.range)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.TITLE or "", self.SUB_TITLE or "")
-        yield Static(id="summary-line")
-        yield Static(id="account-line")
-        yield Static(id="notice-line")
+        yield Static(id="status-line")
         yield Input(placeholder="Filter the loaded events (Enter to keep, Esc to clear)", id="filter")
-        yield EventsTable(COLUMNS, self.row_cells, id="events")
+        yield AgendaView(self.config.now, id="agenda")
         yield KeyFooter()
 
     @property
-    def table(self) -> EventsTable:
-        return self.query_one("#events", EventsTable)
-
-    @property
-    def zone(self) -> tzinfo:
-        zone = self.config.now().tzinfo
-        assert zone is not None
-        return zone
+    def agenda_view(self) -> AgendaView:
+        return self.query_one("#agenda", AgendaView)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.load)  # the worker imports the Google libraries: paint first
+        self.agenda_view.follow_day = self.day_range.first
+        if self.credentials is not None:  # just signed in: the sign-in screen loaded the libraries
+            self.load()
+        else:  # the worker imports the Google libraries and reads the credentials: paint first
+            self.call_after_refresh(self.load)
 
     # Loading
-    def range(self) -> tuple[datetime, datetime]:
-        start = start_of_day(self.config.now())
-        return start, start + timedelta(days=self.days)
+    def watch_day_range(self) -> None:
+        self.agenda_view.follow_day = self.day_range.first
+        self.load()
 
     def load(self) -> None:
         self.generation += 1
         self.fetching = True
-        self.pages_loaded = 0
         self.notice = Text("Loading…")
-        self.update_status()
-        start, end = self.range()
-        self.fetch_events(self.generation, self.calendar_id, start, end)
+        zone = self.config.zone
+        start, end = self.day_range.bounds(zone)
+        self.fetch_events(self.generation, self.calendar_id, start, end, zone.key)
 
     @work(thread=True, exclusive=True, group="events")
-    def fetch_events(self, generation: int, calendar_id: str, start: datetime, end: datetime) -> None:
+    def fetch_events(
+        self, generation: int, calendar_id: str, start: datetime, end: datetime, zone_name: str
+    ) -> None:
         from tui.calendar.client import connect  # in the worker: it imports the Google libraries
 
         worker = get_current_worker()
-        if self.credentials is None and not self.use_stored_credentials():
+        credentials = self.credentials or self.use_stored_credentials()
+        if credentials is None:
             return
         on_retry = lambda notice: self.post_message(EventsLoadRetrying(generation, notice))  # noqa: E731
         # Events pile up as long-lived objects, and Python's cyclic collector would walk all of them
@@ -128,8 +140,8 @@ class EventsScreen(Screen[None]):
         # so collection waits until the load is done; reference counting still frees as usual.
         gc.disable()
         try:
-            with connect(self.config, self.credentials, on_retry) as calendar:
-                for page in calendar.event_pages(calendar_id, start, end):
+            with connect(self.config, credentials, on_retry) as calendar:
+                for page in calendar.event_pages(calendar_id, start, end, zone_name):
                     if worker.is_cancelled:
                         return
                     self.post_message(EventsPageLoaded(generation, page))
@@ -140,7 +152,7 @@ class EventsScreen(Screen[None]):
         finally:
             gc.enable()
 
-    def use_stored_credentials(self) -> bool:
+    def use_stored_credentials(self) -> OAuth2Credentials | None:
         """In the worker: load and check the stored sign-in; if it cannot be used, say why."""
         from tui.auth.stored import check_stored
 
@@ -150,13 +162,16 @@ class EventsScreen(Screen[None]):
         )
         if stored.credentials is None:
             self.post_message(SignInNeeded(stored.reason))
-            return False
-        self.credentials = stored.credentials
-        return True
+            return None
+        self.post_message(self.StoredSignInUsable(stored.credentials))
+        return stored.credentials
+
+    def on_events_screen_stored_sign_in_usable(self, message: StoredSignInUsable) -> None:
+        self.credentials = message.credentials
 
     def look_up_account(self, calendar: CalendarClient) -> None:
         """Who is signed in: the primary calendar's id. Asked after the events, which matter more; the
-        account line just says "Signed in" if this fails."""
+        status line just leaves it out if this fails."""
         try:
             primary = next((c for c in calendar.calendars() if c.primary), None)
         except CalendarError:
@@ -169,23 +184,20 @@ class EventsScreen(Screen[None]):
             return
         page = message.page
         if page.number == 1:
-            self._replace_events([])
-        self.pages_loaded = page.number
+            self.agenda = Agenda(self.config.zone, self.day_range)
         self.calendar_name = page.calendar_summary
-        self.events.extend(page.events)
-        self.shown_events.extend(event for event in page.events if self._matches(event))
-        self.table.set_row_count(len(self.shown_events))
+        self.agenda.add(page.events)
+        self.show_lines()
         if page.last:
             self.fetching = False
             self.refreshed_at = self.config.now()
             self.notice = None
+            self.agenda_view.follow_day = None
         else:
-            self.notice = Text(f"Loading… page {page.number} in, {len(self.events):,} events so far")
-        self.update_status()
+            self.notice = Text(f"Loading… page {page.number} in")
 
     def on_account_known(self, message: AccountKnown) -> None:
         self.account = message.account
-        self.update_status()
 
     def on_events_load_retrying(self, message: EventsLoadRetrying) -> None:
         if message.generation != self.generation:
@@ -196,7 +208,6 @@ class EventsScreen(Screen[None]):
             f"in {notice.delay:.1f} s…",
             style="yellow",
         )
-        self.update_status()
 
     def on_events_load_failed(self, message: EventsLoadFailed) -> None:
         if message.generation != self.generation:
@@ -210,97 +221,117 @@ class EventsScreen(Screen[None]):
             error = CalendarError(
                 error.kind, error.message, f"{error.hint} (client secrets: {self.config.client_secrets_path})"
             )
-        kept = f" The {len(self.shown_events):,} events shown are from before." if self.events else ""
+        kept = f" The {self.shown_count:,} events shown are from before." if self.total_count else ""
         self.notice = Text(f"✗ {error.message}{kept} {error.hint}", style="bold red")
-        self.notify(f"{error.message} {error.hint}", severity="error", timeout=8)
-        self.update_status()
+        self.notify(f"{error.message} {error.hint}", severity="error", timeout=8, markup=False)
 
-    # Table
+    # The agenda
     def _matches(self, event: Event) -> bool:
-        return not self.filter_text or self.filter_text in event.search_text
+        return self.filter_text in event.search_text
 
-    def _replace_events(self, events: list[Event]) -> None:
-        self.events = events
-        self._rebuild()
+    def show_lines(self) -> None:
+        """Lay the agenda out again (after a page, or a new filter) and count what is shown."""
+        lines = self.agenda.lines(self._matches if self.filter_text else None)
+        self.agenda_view.set_lines(lines)
+        self.shown_count = count_events(lines)
+        self.total_count = self.shown_count if not self.filter_text else self.agenda.event_count
 
-    def _rebuild(self) -> None:
-        selected = self.selected_event()
-        self.shown_events = [event for event in self.events if self._matches(event)]
-        self.table.set_row_count(len(self.shown_events))
-        if selected is not None and selected in self.shown_events:
-            self.table.move_cursor(row=self.shown_events.index(selected))
-        else:
-            self.table.move_cursor(row=0)
-
-    def row_cells(self, row: int) -> tuple[Text, ...]:
-        """The table's cells for one shown event; the table asks only for the rows it paints."""
-        now = self.config.now()
-        assert now.tzinfo is not None
-        return self._cells(self.shown_events[row], now, now.tzinfo, now.date())
-
-    @staticmethod
-    def _cells(event: Event, now: datetime, zone: tzinfo, today: date) -> tuple[Text, ...]:
-        if event.is_ongoing(now):
-            style = "bold green"
-        elif event.is_on(today, zone):
-            style = "bold"
-        else:
-            style = ""
-        return tuple(
-            Text(value, style=style, no_wrap=True, overflow="ellipsis")
-            for value in (
-                format_dates(event, zone, today),
-                format_times(event, zone, today),
-                event.title,
-                event.location,
-            )
-        )
+    @property
+    def shown_events(self) -> list[Event]:
+        """The events in the agenda, in its order, each once however many days it covers."""
+        return [
+            line.event for line in self.agenda_view.lines if isinstance(line, Placement) and line.first_shown
+        ]
 
     def selected_event(self) -> Event | None:
-        row = self.table.cursor_row
-        return self.shown_events[row] if self.shown_events and 0 <= row < len(self.shown_events) else None
+        selected = self.agenda_view.selected
+        return selected.event if selected is not None else None
 
-    def update_status(self) -> None:
-        start, end = self.range()
+    def watch_filter_text(self) -> None:
+        self.show_lines()
+
+    def compute_status(self) -> Text:
         today = self.config.now().date()
-        summary = Text()
-        summary.append(self.calendar_name, style="bold")
-        summary.append(
-            f"  ·  {format_day(start.date(), today)} – {format_day((end - timedelta(days=1)).date(), today)}"
-        )
-        count = len(self.shown_events)
-        summary.append(f"  ·  {count:,} event{'s' if count != 1 else ''}")
+        status = Text(no_wrap=True, overflow="ellipsis", end="")
+        status.append(range_label(self.day_range, today), style="bold")
+        count = self.shown_count
+        status.append(f"  ·  {count:,} event{'s' if count != 1 else ''}")
         if self.filter_text:
-            summary.append(f" matching “{self.filter_text}” (of {len(self.events):,})")
+            status.append(f" matching “{self.filter_text}” (of {self.total_count:,})")
+        if self.notice is not None:
+            status.append("  ·  ")
+            status.append_text(self.notice)
+            return status
+        if self.credentials is None:
+            status.append("  ·  Checking the stored sign-in…", style="dim")
+            return status
+        if self.calendar_name not in ("primary", self.account):
+            status.append(f"  ·  {self.calendar_name}")
+        status.append(f"  ·  {self.signed_in_as()}", style="dim")
         if self.refreshed_at is not None:
-            summary.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
-        self.query_one("#summary-line", Static).update(summary)
-        self.query_one("#account-line", Static).update(Text(self.signed_in_as(), style="dim"))
-        self.query_one("#notice-line", Static).update(self.notice or "")
+            status.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
+        return status
+
+    def watch_status(self, status: Text) -> None:
+        self.query_one("#status-line", Static).update(status)
 
     def signed_in_as(self) -> str:
-        if self.credentials is None:
-            return "Checking the stored sign-in…"
         who = f"Signed in as {self.account}" if self.account else "Signed in"
-        expiry = self.credentials.token_expiry
+        expiry = self.credentials.token_expiry if self.credentials is not None else None
         if expiry is None:
             return who
-        local = expiry.replace(tzinfo=UTC).astimezone(self.zone)
+        local = expiry.replace(tzinfo=UTC).astimezone(self.config.zone)
         today = self.config.now().date()
         when = (
             f"{local:%H:%M}" if local.date() == today else f"{format_day(local.date(), today)} {local:%H:%M}"
         )
         return f"{who} · access token expires {when} (renewed automatically)"
 
+    # Moving through time
+    def action_today(self) -> None:
+        self.show_days(self.config.now().date())
+
+    def action_earlier(self) -> None:
+        self.show_days(self.day_range.shifted(-1).first)
+
+    def action_later(self) -> None:
+        self.show_days(self.day_range.shifted(1).first)
+
+    def show_days(self, first: date) -> None:
+        self.day_range = self.day_range.starting(first)
+        self.agenda_view.follow_day = first
+
+    def action_go_to_day(self) -> None:
+        today = self.config.now().date()
+
+        def chosen(day: date | None) -> None:
+            if day is not None:
+                self.show_days(day)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Go to a day",
+                "2026-12-24, dec 24, +7, monday…",
+                lambda text: parse_day(text, today),
+                f"Type a day: {EXAMPLES}.",
+            ),
+            chosen,
+        )
+
+    def action_pick_range(self) -> None:
+        def chosen(days: int | None) -> None:
+            if days and days != self.day_range.days:
+                self.day_range = DayRange(self.day_range.first, days)
+
+        self.app.push_screen(RangePickerScreen(self.day_range.days), chosen)
+
     # Actions
     def action_refresh(self) -> None:
         self.load()
 
-    @on(EventsTable.RowSelected, "#events")
-    def open_event(self) -> None:
-        event = self.selected_event()
-        if event is not None:
-            self.app.push_screen(EventDetailScreen(event, self.config))
+    @on(AgendaView.EventChosen, "#agenda")
+    def open_event(self, message: AgendaView.EventChosen) -> None:
+        self.app.push_screen(EventDetailScreen(message.placement.event, self.config))
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
@@ -310,18 +341,16 @@ class EventsScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, message: Input.Changed) -> None:
         self.filter_text = message.value.strip().casefold()
-        self._rebuild()
-        self.update_status()
 
     @on(Input.Submitted, "#filter")
     def filter_kept(self) -> None:
-        self.table.focus()
+        self.agenda_view.focus()
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.value = ""
         field.display = False
-        self.table.focus()
+        self.agenda_view.focus()
 
     def signed_in(self) -> bool:
         if self.credentials is None:
@@ -347,7 +376,6 @@ class EventsScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.notice = Text("Signing out: revoking access at Google…")
-                self.update_status()
                 self.revoke_access()
 
         self.app.push_screen(
@@ -381,7 +409,6 @@ class EventsScreen(Screen[None]):
             return
         error = message.error
         self.notice = Text(f"✗ {error.message}", style="bold red")
-        self.update_status()
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -391,7 +418,6 @@ class EventsScreen(Screen[None]):
                 )
             else:
                 self.notice = Text("Still signed in: nothing was deleted.")
-                self.update_status()
 
         self.app.push_screen(
             ConfirmScreen(
@@ -413,11 +439,3 @@ class EventsScreen(Screen[None]):
             )
             return
         self.post_message(SignedOut(f"Signed out. {outcome} Deleted {self.config.credentials_path}."))
-
-    def action_pick_range(self) -> None:
-        def chosen(days: int | None) -> None:
-            if days and days != self.days:
-                self.days = days
-                self.load()
-
-        self.app.push_screen(RangePickerScreen(self.days), chosen)

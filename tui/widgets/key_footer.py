@@ -1,4 +1,5 @@
-"""Textual's Footer, rebuilt once however often the bindings change before the next refresh.
+"""Textual's Footer, Quit and Help first, rebuilt once however often the bindings change before the
+next refresh.
 
 A new screen changes its bindings several times while it mounts and takes focus; Textual's Footer
 rebuilds all its keys for each change (about 15 ms each), which showed up in the time to first rows.
@@ -6,12 +7,24 @@ rebuilds all its keys for each change (about 15 ms each), which showed up in the
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+FIRST_ACTIONS = ("quit", "help")  # the keys a narrow terminal must still show
 
 
 class KeyFooter(Footer):
+    """Also puts Quit and Help first, so a narrow terminal cuts other keys, not those."""
+
     _rebuild_scheduled = False
+
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        first = [key for key in keys if isinstance(key, FooterKey) and key.action in FIRST_ACTIONS]
+        yield from sorted(first, key=lambda key: FIRST_ACTIONS.index(key.action))
+        yield from (key for key in keys if key not in first)
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._rebuild_scheduled:

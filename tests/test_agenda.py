@@ -1,0 +1,302 @@
+"""The agenda's days, order and times, in many zones and on both sides of DST changes. No Textual."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import load_fixture
+from tui.calendar.agenda import Agenda, DayHeader, DayRange, Placement, count_events, day_label, time_label
+from tui.calendar.dates import DayError, parse_day
+from tui.calendar.model import Event, format_when, parse_event
+from tui.config import ZoneError, local_zone, named_zone
+
+ZONES = ["America/New_York", "Europe/London", "Asia/Kolkata", "Pacific/Auckland", "UTC"]
+# Just before and just after each change of 2026-27: US fall back (1 Nov), EU fall back (25 Oct),
+# NZ spring forward (27 Sep) and back (4 Apr), US spring forward (14 Mar), EU spring forward (28 Mar).
+CLOCKS = [
+    datetime(2026, 9, 26, 12, tzinfo=UTC),
+    datetime(2026, 10, 24, 12, tzinfo=UTC),
+    datetime(2026, 10, 31, 12, tzinfo=UTC),
+    datetime(2027, 3, 13, 12, tzinfo=UTC),
+    datetime(2027, 3, 15, 12, tzinfo=UTC),
+    datetime(2027, 3, 29, 12, tzinfo=UTC),
+    datetime(2027, 4, 3, 12, tzinfo=UTC),
+]
+REAL_WORLD = load_fixture("events_real_world.json")
+
+
+def timed(event_id: str, start: str, end: str, **extra: Any) -> Event:
+    event = parse_event({"id": event_id, "start": {"dateTime": start}, "end": {"dateTime": end}, **extra})
+    assert event is not None
+    return event
+
+
+def all_day(event_id: str, first: date, days: int = 1, **extra: Any) -> Event:
+    item = {
+        "id": event_id,
+        "start": {"date": first.isoformat()},
+        "end": {"date": (first + timedelta(days=days)).isoformat()},
+        **extra,
+    }
+    event = parse_event(item)
+    assert event is not None
+    return event
+
+
+def placements(agenda: Agenda) -> list[Placement]:
+    return [line for line in agenda.lines() if isinstance(line, Placement)]
+
+
+def hourly_events(around: datetime, hours: int = 72) -> list[Event]:
+    """An event every 37 minutes for `hours` either side of `around`, written as Google writes them
+    for a New York calendar (its offset at each instant), so both offsets occur."""
+    new_york = ZoneInfo("America/New_York")
+    events = []
+    for number in range(hours * 60 * 2 // 37):
+        start = around - timedelta(hours=hours) + timedelta(minutes=37 * number)  # UTC arithmetic
+        end = start + timedelta(minutes=50)
+        events.append(
+            timed(f"e{number}", start.astimezone(new_york).isoformat(), end.astimezone(new_york).isoformat())
+        )
+    return events
+
+
+@pytest.mark.parametrize("clock", CLOCKS, ids=lambda c: c.date().isoformat())
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_every_time_is_the_instant_in_the_zone_with_its_rules_then(zone_name: str, clock: datetime) -> None:
+    zone = ZoneInfo(zone_name)
+    today = clock.astimezone(zone).date()
+    agenda = Agenda(zone, DayRange(today - timedelta(days=2), 5))
+    events = hourly_events(clock)
+    agenda.add(events)
+    shown = placements(agenda)
+    assert count_events(agenda.lines()) == len({p.event.id for p in shown})
+    for placement in shown:
+        start = placement.event.start.astimezone(zone)
+        end = placement.event.end.astimezone(zone)
+        assert placement.day in {start.date(), end.date()}
+        label = time_label(placement, zone)
+        if placement.part == 1:
+            assert label.startswith(f"{start:%H:%M}")
+        if placement.part == placement.parts and placement.parts > 1:
+            assert label == f"→ {end:%H:%M}"
+        elif placement.parts == 1:
+            assert label == f"{start:%H:%M}–{end:%H:%M}"
+    expected_days = {
+        day
+        for event in events
+        for day in (
+            event.start.astimezone(zone).date(),
+            (event.end.astimezone(zone) - timedelta(microseconds=1)).date(),
+        )
+        if agenda.range.first <= day <= agenda.range.last
+    }
+    assert {p.day for p in shown} == expected_days
+
+
+def test_the_reported_dst_bug_new_york_before_the_march_change() -> None:
+    """Today before the change, an event after it: 10:00 UTC is 06:00 in New York (EDT), not 05:00."""
+    zone = ZoneInfo("America/New_York")
+    agenda = Agenda(zone, DayRange(date(2026, 3, 1), 30))
+    agenda.add([timed("after", "2026-03-16T10:00:00+00:00", "2026-03-16T11:00:00+00:00")])
+    [placement] = placements(agenda)
+    assert placement.day == date(2026, 3, 16)
+    assert time_label(placement, zone) == "06:00–07:00"
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "day", "label"),
+    [
+        ("Europe/London", date(2026, 11, 26), "19:30–20:30"),
+        ("Asia/Kolkata", date(2026, 11, 27), "01:00–02:00"),
+    ],
+)
+def test_an_event_written_with_an_offset_lands_on_its_local_day(
+    zone_name: str, day: date, label: str
+) -> None:
+    zone = ZoneInfo(zone_name)
+    agenda = Agenda(zone, DayRange(date(2026, 11, 26), 2))
+    agenda.add([timed("india", "2026-11-27T01:00:00+05:30", "2026-11-27T02:00:00+05:30")])
+    [placement] = placements(agenda)
+    assert (placement.day, time_label(placement, zone)) == (day, label)
+
+
+def test_range_bounds_are_local_midnights_with_each_days_offset() -> None:
+    zone = ZoneInfo("America/New_York")
+    start, end = DayRange(date(2027, 3, 1), 30).bounds(zone)
+    assert start.isoformat() == "2027-03-01T00:00:00-05:00"
+    assert end.isoformat() == "2027-03-31T00:00:00-04:00"
+    assert end - start == timedelta(days=30)  # wall-clock difference; the instants are 1 hour less apart
+    assert end.timestamp() - start.timestamp() == 30 * 86400 - 3600
+
+
+def test_all_day_events_are_dates_on_the_days_they_name_whatever_the_zone() -> None:
+    today = date(2026, 11, 26)
+    for zone_name in ZONES:
+        agenda = Agenda(ZoneInfo(zone_name), DayRange(today, 3))
+        agenda.add(
+            [
+                all_day("yesterday", today - timedelta(days=1)),  # listed by Google for zones ahead
+                all_day("today", today),
+                all_day("trip", today + timedelta(days=1), days=5),
+            ]
+        )
+        shown = [(p.event.id, p.day, time_label(p, agenda.zone)) for p in placements(agenda)]
+        assert shown == [
+            ("today", today, "all day"),
+            ("trip", today + timedelta(days=1), "day 1 of 5"),
+            ("trip", today + timedelta(days=2), "day 2 of 5"),
+        ]
+        assert count_events(agenda.lines()) == 2
+
+
+def test_order_within_a_day_and_across_refreshes() -> None:
+    zone = ZoneInfo("Europe/London")
+    day = date(2026, 11, 30)
+    events = [
+        timed("late", "2026-11-30T18:00:00Z", "2026-11-30T19:00:00Z", summary="B"),
+        timed("early-long", "2026-11-30T09:00:00Z", "2026-11-30T11:00:00Z", summary="A"),
+        timed("early-short", "2026-11-30T09:00:00Z", "2026-11-30T09:30:00Z", summary="Z"),
+        timed("same-b", "2026-11-30T12:00:00Z", "2026-11-30T13:00:00Z", summary="b title"),
+        timed("same-a", "2026-11-30T12:00:00Z", "2026-11-30T13:00:00Z", summary="a title"),
+        timed("overnight", "2026-11-29T23:15:00Z", "2026-11-30T00:45:00Z", summary="Release"),
+        all_day("holiday", day, summary="Holiday"),
+        all_day("home", day, summary="Home", eventType="workingLocation"),
+    ]
+    expected = ["home", "holiday", "overnight", "early-short", "early-long", "same-a", "same-b", "late"]
+    for order in (events, list(reversed(events))):  # pages may arrive in any order
+        agenda = Agenda(zone, DayRange(day, 1))
+        agenda.add(order[:3])
+        agenda.add(order[3:])
+        assert [p.event.id for p in placements(agenda)] == expected
+
+
+def test_midnight_crossings_read_as_arrows() -> None:
+    zone = ZoneInfo("Europe/London")
+    agenda = Agenda(zone, DayRange(date(2026, 11, 26), 4))
+    agenda.add(
+        [
+            timed("overnight", "2026-11-26T23:15:00Z", "2026-11-27T00:45:00Z"),
+            timed("to-midnight", "2026-11-26T23:00:00Z", "2026-11-27T00:00:00Z"),
+            timed("three-days", "2026-11-27T09:00:00Z", "2026-11-29T17:00:00Z"),
+        ]
+    )
+    labels = [(p.event.id, p.day.day, time_label(p, zone)) for p in placements(agenda)]
+    assert ("overnight", 26, "23:15 → 00:45") in labels
+    assert ("overnight", 27, "→ 00:45") in labels
+    assert ("to-midnight", 26, "23:00–24:00") in labels
+    assert not any(event == "to-midnight" and day == 27 for event, day, _ in labels)
+    assert [label for event, _, label in labels if event == "three-days"] == [
+        "09:00 →",
+        "day 2 of 3",
+        "→ 17:00",
+    ]
+    lines = agenda.lines()
+    assert [line.day.day for line in lines if isinstance(line, DayHeader)] == [26, 27, 28, 29]
+    assert count_events(lines) == 3
+
+
+def test_day_labels() -> None:
+    today = date(2026, 11, 26)
+    assert day_label(today, today) == "Today · Thu 26 Nov"
+    assert day_label(today + timedelta(days=1), today) == "Tomorrow · Fri 27 Nov"
+    assert day_label(today - timedelta(days=1), today) == "Yesterday · Wed 25 Nov"
+    assert day_label(date(2027, 1, 4), today) == "Mon 4 Jan 2027"
+
+
+def test_real_world_items_as_google_writes_them() -> None:
+    """The shared fixture: DST either side in New York, event types, replies, a private event."""
+    events = [event for item in REAL_WORLD["items"] if (event := parse_event(item)) is not None]
+    assert "weekly1_20261210T100000Z" not in {event.id for event in events}  # the cancelled instance
+    by_id = {event.id: event for event in events}
+    new_york = ZoneInfo("America/New_York")
+    for event_id in ("dst1before", "dst2after"):
+        event = by_id[event_id]
+        assert event.starts_at(new_york).strftime("%H:%M") == "09:00"
+    london = ZoneInfo("Europe/London")
+    assert by_id["dst1before"].starts_at(london).strftime("%H:%M") == "14:00"
+    assert by_id["dst2after"].starts_at(london).strftime("%H:%M") == "13:00"  # US already on summer time
+    assert by_id["declined1"].my_response == "declined"
+    assert by_id["teams1"].my_response == "needsAction"
+    assert by_id["meet1"].my_response == "accepted"  # your own event, no guests listed as you
+    assert [by_id[i].event_type for i in ("ooo1", "focus1", "wl1", "bday1")] == [
+        "outOfOffice",
+        "focusTime",
+        "workingLocation",
+        "birthday",
+    ]
+    agenda = Agenda(london, DayRange(date(2026, 11, 26), 40))
+    agenda.add(events)
+    ooo = [p for p in placements(agenda) if p.event.id == "ooo1"]
+    assert [time_label(p, london) for p in ooo] == ["00:00 →", "day 2 of 3", "→ 00:00"]  # as Google files it
+    unspecified = next(p for p in placements(agenda) if p.event.id == "nounspec1")
+    assert time_label(unspecified, london) == "08:25"
+    home = next(p for p in placements(agenda) if p.event.id == "wl1")
+    first_on_its_day = next(p for p in placements(agenda) if p.day == home.day)
+    assert first_on_its_day is home  # the working location leads its day
+    assert by_id["private1"].title == "(No title)"
+
+
+def test_the_detail_line_names_the_events_own_zone_only_when_it_differs() -> None:
+    event = parse_event(REAL_WORLD["items"][1])  # 09:00 New York, 17 March 2027
+    assert event is not None
+    today = date(2027, 3, 17)
+    assert format_when(event, ZoneInfo("America/New_York"), today) == "Wed 17 Mar, 09:00–09:30"
+    assert format_when(event, ZoneInfo("Europe/London"), today) == (
+        "Wed 17 Mar, 13:00–13:30 (09:00–09:30 America/New_York)"
+    )
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_the_local_zone_is_the_iana_zone_tz_names(zone_name: str) -> None:
+    """As a person starts it: `TZ=Asia/Kolkata gcal-tui`; the zone found is the named one, with its
+    rules, not the offset of the moment."""
+    found = subprocess.run(
+        [sys.executable, "-c", "from tui.config import AppConfig, local_zone; print(local_zone().key)"],
+        env={**os.environ, "TZ": zone_name},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == zone_name
+
+
+def test_a_zone_name_that_is_not_one_gets_words() -> None:
+    assert local_zone("Asia/Kolkata").key == "Asia/Kolkata"
+    with pytest.raises(ZoneError, match="IANA name"):
+        named_zone("Mars/Olympus_Mons")
+    with pytest.raises(ZoneError):
+        named_zone("../../etc/passwd")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-24", date(2026, 12, 24)),
+        ("dec 24", date(2026, 12, 24)),
+        ("24 December", date(2026, 12, 24)),
+        ("Mar 3 2027", date(2027, 3, 3)),
+        ("+7", date(2026, 12, 3)),
+        ("-3", date(2026, 11, 23)),
+        ("monday", date(2026, 11, 30)),
+        ("Thursday", date(2026, 11, 26)),
+        ("today", date(2026, 11, 26)),
+        ("tomorrow", date(2026, 11, 27)),
+        ("yesterday", date(2026, 11, 25)),
+    ],
+)
+def test_days_typed_by_a_person(text: str, expected: date) -> None:
+    assert parse_day(text, date(2026, 11, 26)) == expected
+
+
+@pytest.mark.parametrize("text", ["", "feb 30", "1", "mon 5", "soon", "2026-13-01", "+999999"])
+def test_what_is_not_a_day_gets_words(text: str) -> None:
+    with pytest.raises(DayError, match="Type a day|not a real date|not a day gcal-tui understands"):
+        parse_day(text, date(2026, 11, 26))

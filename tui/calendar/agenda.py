@@ -1,0 +1,177 @@
+"""The agenda: events placed on every day they cover in the viewer's zone, in the order a person
+reads a day, and the words for a day and a time. Plain data: no Textual, no Rich."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from operator import attrgetter
+
+from tui.calendar.model import Event, format_day
+
+ONE_MICROSECOND = timedelta(microseconds=1)
+ONE_DAY = timedelta(days=1)
+# Within a day: working location first, then all-day (and whole days of longer events), then timed.
+WORKING_LOCATION, ALL_DAY, TIMED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """The days shown: `days` days from `first`, both ends local dates."""
+
+    first: date
+    days: int
+
+    @property
+    def last(self) -> date:
+        return self.first + timedelta(days=self.days - 1)
+
+    def bounds(self, zone: tzinfo) -> tuple[datetime, datetime]:
+        """The instants at local midnight before the first day and after the last, in `zone`'s
+        rules for those dates (a range across a DST change is not a whole number of 24 hours)."""
+        end = self.first + timedelta(days=self.days)
+        return datetime.combine(self.first, time(), zone), datetime.combine(end, time(), zone)
+
+    def shifted(self, ranges: int) -> DayRange:
+        return DayRange(self.first + timedelta(days=self.days * ranges), self.days)
+
+    def starting(self, day: date) -> DayRange:
+        return DayRange(day, self.days)
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class DayHeader:
+    day: date
+
+
+@dataclass(eq=False, slots=True)
+class Placement:
+    """One event on one of the days it covers: part `part` of `parts`."""
+
+    event: Event
+    day: date
+    part: int
+    parts: int
+    group: int
+    sort_key: tuple[int, datetime | None, datetime | None, str, str] = field(repr=False)
+    first_shown: bool = field(repr=False)  # the first of its days in the range: counted once
+
+
+AgendaLine = DayHeader | Placement
+
+
+class Agenda:
+    """Events from any number of pages, grouped by local day. Adding a page places its events (one
+    pass over the page); `lines()` sorts only the days that changed and lays them out."""
+
+    def __init__(self, zone: tzinfo, days: DayRange) -> None:
+        self.zone = zone
+        self.range = days
+        self._by_day: dict[date, list[Placement]] = {}
+        self._unsorted: set[date] = set()
+
+    def add(self, events: Iterable[Event]) -> None:
+        zone, first_day, last_day = self.zone, self.range.first, self.range.last
+        by_day, unsorted = self._by_day, self._unsorted
+        for event in events:
+            item = event.item
+            start, end = event.start, event.end
+            if event.all_day:
+                first = start
+                last = max(first, end - ONE_DAY)  # Google's end date is exclusive
+            else:
+                first = start.astimezone(zone).date()
+                last = (end.astimezone(zone) - ONE_MICROSECOND).date() if end > start else first
+            if last < first_day or first > last_day:
+                continue  # Google lists all-day events by the calendar's midnight, not ours
+            title, key_id = item.get("summary"), item.get("id")
+            title = title if type(title) is str else ""
+            key_id = key_id if type(key_id) is str else ""
+            working = item.get("eventType") == "workingLocation"
+            parts = (last - first).days + 1
+            shown_from = first if first >= first_day else first_day
+            shown_to = last if last <= last_day else last_day
+            for offset in range((shown_from - first).days, (shown_to - first).days + 1):
+                day = first + timedelta(days=offset) if offset else first
+                part = offset + 1
+                # Keys compare the instants as sent (fixed offsets): cheaper than converting each.
+                if working:
+                    key = (WORKING_LOCATION, None, None, title, key_id)
+                elif event.all_day or 1 < part < parts:
+                    key = (ALL_DAY, None, None, title, key_id)
+                elif part > 1:  # the end of a timed event that began on an earlier day
+                    key = (TIMED, datetime.combine(day, time(), zone), end, title, key_id)
+                else:
+                    key = (TIMED, start, end, title, key_id)
+                placement = Placement(event, day, part, parts, key[0], key, day == shown_from)
+                if day in by_day:
+                    by_day[day].append(placement)
+                else:
+                    by_day[day] = [placement]
+                unsorted.add(day)
+
+    def lines(self, keep: Callable[[Event], bool] | None = None) -> list[AgendaLine]:
+        """A header for each day with events (that `keep` keeps), then its events in order."""
+        sort_key = attrgetter("sort_key")
+        for day in self._unsorted:
+            self._by_day[day].sort(key=sort_key)
+        self._unsorted.clear()
+        lines: list[AgendaLine] = []
+        for day in sorted(self._by_day):
+            placements = self._by_day[day]
+            if keep is not None:
+                placements = [placement for placement in placements if keep(placement.event)]
+            if placements:
+                lines.append(DayHeader(day))
+                lines.extend(placements)
+        return lines
+
+    @property
+    def event_count(self) -> int:
+        return sum(placement.first_shown for day in self._by_day.values() for placement in day)
+
+
+def count_events(lines: Iterable[AgendaLine]) -> int:
+    """Events among `lines`: each once, however many days it covers."""
+    return sum(isinstance(line, Placement) and line.first_shown for line in lines)
+
+
+# Wording
+def day_label(day: date, today: date) -> str:
+    text = format_day(day, today)
+    names = {today: "Today", today + timedelta(days=1): "Tomorrow", today - timedelta(days=1): "Yesterday"}
+    return f"{names[day]} · {text}" if day in names else text
+
+
+def range_label(days: DayRange, today: date) -> str:
+    if days.days == 1:
+        return day_label(days.first, today)
+    return f"{format_day(days.first, today)} – {format_day(days.last, today)}"
+
+
+def time_label(placement: Placement, zone: tzinfo) -> str:
+    """What the time column says for this day of the event."""
+    event = placement.event
+    part, parts = placement.part, placement.parts
+    if event.all_day:
+        return "all day" if parts == 1 else f"day {part} of {parts}"
+    start, end = event.starts_at(zone), event.ends_at(zone)
+    if parts == 1:
+        # The instants as sent: two wall times of one ZoneInfo compare without their fold.
+        if event.end <= event.start or event.item.get("endTimeUnspecified"):
+            return f"{start:%H:%M}"
+        return f"{start:%H:%M}–{'24:00' if end.date() != start.date() else format(end, '%H:%M')}"
+    if part == 1:
+        return f"{start:%H:%M} → {end:%H:%M}" if parts == 2 else f"{start:%H:%M} →"
+    if part == parts:
+        return f"→ {end:%H:%M}"
+    return f"day {part} of {parts}"
+
+
+EVENT_TYPE_LABELS = {
+    "outOfOffice": "Out of office",
+    "focusTime": "Focus time",
+    "birthday": "Birthday",
+    "workingLocation": "Working location",
+}

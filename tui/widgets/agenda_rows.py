@@ -1,0 +1,131 @@
+"""How one agenda line reads at a given width: a day header, or an event's time, reply mark, title
+and (when there is room) location. Every piece of event text is plain `Text`, never markup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rich.text import Text
+
+from tui.calendar.agenda import (
+    EVENT_TYPE_LABELS,
+    AgendaLine,
+    DayHeader,
+    Placement,
+    day_label,
+    time_label,
+)
+from tui.calendar.model import Event
+from tui.text import safe_text
+
+TIME_WIDTH = 13  # "23:15 → 00:45"
+FIXED_WIDTH = 1 + TIME_WIDTH + 2 + 1 + 1 + 1  # padding, time, gap, reply mark, gap, padding
+LOCATION_FROM = 50  # title and location share what is left once it is this wide
+LOCATION_MAX = 40
+ONE_LINE = str.maketrans("\n\r\t\v\f", "     ")
+REPLY_MARKS = {"tentative": "?", "needsAction": "!", "declined": "✗"}
+WORKING_PLACES = {"homeOffice": "Working from home", "officeLocation": "Working at the office"}
+
+
+@dataclass(frozen=True)
+class Columns:
+    title: int
+    location: int  # 0: not shown
+
+    @classmethod
+    def for_width(cls, width: int) -> Columns:
+        room = max(1, width - FIXED_WIDTH)
+        if room < LOCATION_FROM:
+            return cls(room, 0)
+        location = min(LOCATION_MAX, room // 3)
+        return cls(room - location - 2, location)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What a line's look depends on besides the line: now, in the viewer's zone."""
+
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+def _cell(text: str, width: int, style: str = "") -> Text:
+    cell = Text(text.translate(ONE_LINE), style=style, no_wrap=True, overflow="ellipsis", end="")
+    cell.truncate(width, overflow="ellipsis", pad=True)
+    return cell
+
+
+def title_text(event: Event) -> str:
+    """The title, with what kind of event it is when the title does not say so."""
+    label = EVENT_TYPE_LABELS.get(event.event_type)
+    if event.event_type == "workingLocation":
+        return f"⌂ {working_place(event)}"
+    if not label:
+        return event.title
+    if not event.summary:
+        return label
+    if label.split()[0].casefold() in event.summary.casefold():
+        return event.summary
+    return f"{label} · {event.summary}"
+
+
+def working_place(event: Event) -> str:
+    properties = event.item.get("workingLocationProperties")
+    properties = properties if isinstance(properties, dict) else {}
+    kind = properties.get("type")
+    place = properties.get(kind) if isinstance(kind, str) else None
+    label = safe_text(place.get("label")) if isinstance(place, dict) else ""
+    if label:
+        return f"Working at {label}"
+    known = WORKING_PLACES.get(kind) if isinstance(kind, str) else None
+    return known or event.summary or "Working location"
+
+
+def event_style(placement: Placement, moment: Moment) -> str:
+    event = placement.event
+    if event.my_response == "declined":
+        return "dim strike"
+    if event.event_type == "workingLocation":
+        return "dim italic"
+    if not event.all_day and event.has_ended(moment.now):
+        return "dim"
+    if not event.all_day and event.is_ongoing(moment.now):
+        return "bold green"
+    if event.event_type in EVENT_TYPE_LABELS:
+        return "italic"
+    return ""
+
+
+def event_line(placement: Placement, width: int, moment: Moment) -> Text:
+    event = placement.event
+    zone = moment.now.tzinfo
+    assert zone is not None
+    columns = Columns.for_width(width)
+    style = event_style(placement, moment)
+    mark = REPLY_MARKS.get(event.my_response, " ")
+    when = "" if event.event_type == "workingLocation" else time_label(placement, zone)
+    line = Text(" ", end="", no_wrap=True)
+    line.append_text(_cell(when, TIME_WIDTH, style))
+    line.append("  ")
+    line.append(mark, style="bold yellow" if mark in "?!" else style)
+    line.append(" ")
+    line.append_text(_cell(title_text(event), columns.title, style))
+    if columns.location:
+        line.append("  ")
+        line.append_text(_cell(event.location, columns.location, f"{style} dim".strip()))
+    line.append(" ")
+    return line
+
+
+def header_line(header: DayHeader, width: int, moment: Moment) -> Text:
+    return _cell(f" {day_label(header.day, moment.today)}", width)
+
+
+def agenda_line(line: AgendaLine, width: int, moment: Moment) -> Text:
+    if isinstance(line, DayHeader):
+        return header_line(line, width, moment)
+    return event_line(line, width, moment)
