@@ -48,9 +48,7 @@ def first_frame(app_class: type[Any], done: Callable[[Any], bool]) -> type[Any]:
     return Timed
 
 
-def run_until(
-    config: Any, done: Callable[[Any], bool], beside: Callable[[Any], None] | None = None
-) -> float:
+def run_until(config: Any, done: Callable[[Any], bool], beside: Callable[[Any], None] | None = None) -> float:
     """Run the real app headless until it draws a frame for which `done(app)` holds; return when.
     `beside(app)`, if given, runs in a thread of its own meanwhile (a person's browser)."""
     import threading
@@ -171,7 +169,9 @@ def sign_in(api_root: str, secrets: str) -> None:
     rows: list[int] = []
 
     def browser(app: Any) -> None:
-        while (attempt := getattr(app.screen_stack[-1] if app.screen_stack else None, "attempt", None)) is None:
+        while (
+            attempt := getattr(app.screen_stack[-1] if app.screen_stack else None, "attempt", None)
+        ) is None:
             time.sleep(0.01)
         time.sleep(2.0)
         location = consent(attempt.authorize_url)

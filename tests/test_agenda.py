@@ -298,5 +298,5 @@ def test_days_typed_by_a_person(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize("text", ["", "feb 30", "1", "mon 5", "soon", "2026-13-01", "+999999"])
 def test_what_is_not_a_day_gets_words(text: str) -> None:
-    with pytest.raises(DayError, match="Type a day|not a real date|not a day gcal-tui understands"):
+    with pytest.raises(DayError, match=r"Type a day|not a real date|not a day gcal-tui understands"):
         parse_day(text, date(2026, 11, 26))

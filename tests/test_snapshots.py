@@ -1,4 +1,5 @@
-"""Snapshots of every screen at 120x40: the same scenes as the README's screenshots."""
+"""Snapshots of every screen: the README's screenshots (at 100x30 and 80x24), and both main screens at
+80x24 and 60x20."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from tui import screenshots
 from tui.app import make_app
 from tui.config import AppConfig
 
-SCENE_NAMES = ["sign-in", "sign-in-error", "sign-in-done", "events", "event-detail", "calendar-picker"]
+SCENE_NAMES = [
+    "sign-in",
+    "sign-in-error",
+    "sign-in-80x24",
+    "sign-in-done",
+    "events",
+    "events-80x24",
+    "event-detail",
+    "calendar-picker",
+]
 
 
 @pytest.fixture
@@ -21,8 +31,15 @@ def studio() -> Iterator[screenshots.Studio]:
 
 @pytest.mark.parametrize("name", SCENE_NAMES)
 def test_scene(snap_compare, studio: screenshots.Studio, name: str) -> None:  # type: ignore[no-untyped-def]
-    build, run_before = screenshots.scenes(studio)[name]
-    assert snap_compare(build(), terminal_size=screenshots.SIZE, run_before=run_before)
+    build, run_before, size = screenshots.scenes(studio)[name]
+    assert snap_compare(build(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+@pytest.mark.parametrize("name", ["sign-in-error", "events"])
+def test_small_terminals(snap_compare, studio: screenshots.Studio, name: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    build, run_before, _ = screenshots.scenes(studio)[name]
+    assert snap_compare(build(), terminal_size=size, run_before=run_before)
 
 
 def test_missing_client_secrets(snap_compare, studio: screenshots.Studio) -> None:  # type: ignore[no-untyped-def]

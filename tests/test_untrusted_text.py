@@ -17,7 +17,6 @@ from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import sign_in_directly
 from tui.sandbox.calendar_data import PRIMARY, CalendarStore, _event, _timed
-from tui.screens.event_detail import EventDetailScreen
 from tui.screens.events import EventsScreen
 from tui.storage import save_credentials
 from tui.widgets.agenda_rows import FIXED_WIDTH, Columns
@@ -104,7 +103,9 @@ async def test_the_table_shows_hostile_text_literally_and_keeps_its_columns(host
         assert "long xxxxxxxx" in text and "x" * 100 not in text  # cut to its column
         rows = [line for line in lines if re.match(r" \d\d:\d\d–\d\d:\d\d ", line)]
         assert len(rows) == len(HOSTILE)
-        columns = Columns.for_width(SIZE[0] - 1)  # the agenda's scrollbar takes one column
+        screen = app.screen
+        assert isinstance(screen, EventsScreen)
+        columns = Columns.for_width(screen.agenda_view.scrollable_content_region.width)
         title_column = FIXED_WIDTH - 1
         for name, column in (("title", title_column), ("location", title_column + columns.title + 2)):
             starts = {from_cell(row, column)[:1] for row in rows}

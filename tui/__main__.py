@@ -13,7 +13,9 @@ from tui.config import (
     CREDENTIALS_NAME,
     GOOGLE_API_ROOT,
     READONLY_SCOPE,
+    ZoneError,
     config_from_environment,
+    named_zone,
     user_config_dir,
     user_data_dir,
 )
@@ -70,7 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
     )
+    parser.add_argument(
+        "--tz",
+        type=zone_option,
+        metavar="ZONE",
+        help="IANA time zone to show times in, e.g. Europe/London (default: the one chosen in the "
+        "app, else $TZ or the system's)",
+    )
     return parser
+
+
+def zone_option(text: str) -> str:
+    try:
+        return named_zone(text).key
+    except ZoneError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def redirect_uri_option(text: str) -> str:
@@ -103,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reauth=args.reauth,
         calendar_id=args.calendar,
         days=args.days,
+        zone_name=args.tz,
     )
     if args.demo:
         from tui.demo import run_demo

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.config import AppConfig
+from tui.config import AppConfig, ZoneError, named_zone
 from tui.messages import SignedIn, SignedOut, SignInNeeded
 from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
@@ -19,7 +20,6 @@ from tui.settings import load_settings, save_settings
 
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
-
 
 
 class GcalApp(App[None]):
@@ -36,10 +36,20 @@ class GcalApp(App[None]):
         self.settings = load_settings(config.settings_path)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        if config.zone_name is None and self.settings.time_zone:
+            with suppress(ZoneError):  # a hand-edited name that is no zone: the system's, then
+                config.zone_name = named_zone(self.settings.time_zone).key
 
     def watch_theme(self, theme: str) -> None:
         if self.config.settings_path is not None and theme != self.settings.theme:
             self.settings.theme = theme
+            self.save_settings()
+
+    def remember_time_zone(self, name: str) -> None:
+        """Show times in `name` from now on, in this run and (with a settings file) the next ones."""
+        self.config.zone_name = name
+        if self.config.settings_path is not None:
+            self.settings.time_zone = name
             self.save_settings()
 
     @work(thread=True, exclusive=True, group="settings")
@@ -48,8 +58,8 @@ class GcalApp(App[None]):
         try:
             save_settings(self.config.settings_path, self.settings)
         except OSError as error:
-            self.call_from_thread(
-                self.notify, f"Could not remember the theme: {error.strerror}", severity="warning"
+            self.notify(
+                f"Could not remember the settings: {error.strerror}", severity="warning", markup=False
             )
 
     def action_help(self) -> None:

@@ -30,8 +30,10 @@ from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
 from tui.storage import save_credentials
 
-SIZE = (120, 40)
+SIZE = (100, 30)
+SMALL = (80, 24)
 NOW = datetime(2026, 11, 26, 9, 5, tzinfo=UTC)
+ZONE = "Europe/London"  # fixed, so the pictures do not depend on the machine's zone
 STATE = "Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI"
 VERIFIER = b"screenshot-verifier-screenshot-verifier-screenshot-verifier"
 REDIRECT_URI = "http://127.0.0.1:8085/oauth2callback"
@@ -70,6 +72,7 @@ class Studio:
             fixed_state=STATE,
             fixed_code_verifier=VERIFIER,
             clock=lambda: NOW,
+            zone_name=ZONE,
         )
 
     def calendar_config(self) -> AppConfig:
@@ -82,6 +85,7 @@ class Studio:
             credentials_path=Path("calendar_credentials.json"),
             api_endpoint=self.sandbox.base_url,
             clock=lambda: NOW,
+            zone_name=ZONE,
         )
 
     def consent_as_browser(self, authorize_url: str) -> str:
@@ -153,9 +157,13 @@ async def event_detail(pilot: Pilot[Any]) -> None:
     await calendar_loaded(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, EventsScreen)
-    index = next(i for i, event in enumerate(screen.shown_events) if event.attendees and event.description)
-    screen.table.move_cursor(row=index)
+    event = next(
+        e for e in screen.shown_events if e.attendees and e.description and e.event_type == "default"
+    )
+    view = screen.agenda_view
+    view.move_to(next(i for i, line in enumerate(view.lines) if getattr(line, "event", None) is event), 1)
     await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, EventsScreen))
     await pilot.pause()
 
 
@@ -172,20 +180,26 @@ async def calendar_picker(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-def scenes(studio: Studio) -> dict[str, tuple[Callable[[], GcalApp], RunBefore]]:
-    """Each screenshot's name, the app it starts, and what a person does before it is taken."""
+Scene = tuple[Callable[[], GcalApp], RunBefore, tuple[int, int]]
+
+
+def scenes(studio: Studio) -> dict[str, Scene]:
+    """Each screenshot's name, the app it starts, what a person does before it is taken, and the
+    terminal's size."""
     return {
-        "sign-in": (lambda: make_app(studio.sign_in_config()), sign_in_ready),
-        "sign-in-error": (lambda: make_app(studio.sign_in_config()), sign_in_error),
-        "sign-in-done": (lambda: make_app(studio.sign_in_config()), finished_exchange(studio)),
-        "events": (lambda: make_app(studio.calendar_config()), calendar_loaded),
-        "event-detail": (lambda: make_app(studio.calendar_config()), event_detail),
-        "calendar-picker": (lambda: make_app(studio.calendar_config()), calendar_picker),
+        "sign-in": (lambda: make_app(studio.sign_in_config()), sign_in_ready, SIZE),
+        "sign-in-error": (lambda: make_app(studio.sign_in_config()), sign_in_error, SIZE),
+        "sign-in-80x24": (lambda: make_app(studio.sign_in_config()), sign_in_error, SMALL),
+        "sign-in-done": (lambda: make_app(studio.sign_in_config()), finished_exchange(studio), SIZE),
+        "events": (lambda: make_app(studio.calendar_config()), calendar_loaded, SIZE),
+        "events-80x24": (lambda: make_app(studio.calendar_config()), calendar_loaded, SMALL),
+        "event-detail": (lambda: make_app(studio.calendar_config()), event_detail, SIZE),
+        "calendar-picker": (lambda: make_app(studio.calendar_config()), calendar_picker, SIZE),
     }
 
 
-async def take(app: GcalApp, run_before: RunBefore) -> str:
-    async with app.run_test(size=SIZE) as pilot:
+async def take(app: GcalApp, run_before: RunBefore, size: tuple[int, int]) -> str:
+    async with app.run_test(size=size) as pilot:
         await run_before(pilot)
         return app.export_screenshot(title="gcal-tui")
 
@@ -194,8 +208,8 @@ def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
     with studio() as running:
-        for name, (build, run_before) in scenes(running).items():
-            svg = asyncio.run(take(build(), run_before))
+        for name, (build, run_before, size) in scenes(running).items():
+            svg = asyncio.run(take(build(), run_before, size))
             # Textual numbers its SVG element ids afresh on every run; make them stable.
             svg = re.sub(r"terminal-\d+", "terminal", svg)
             (out / f"{name}.svg").write_text(svg)

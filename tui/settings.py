@@ -1,4 +1,4 @@
-"""Choices remembered between runs (for now, the theme), in the user config directory."""
+"""Choices remembered between runs (the theme, the time zone), in the user config directory."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from tui.storage import write_private_file
 @dataclass
 class Settings:
     theme: str | None = None
+    time_zone: str | None = None
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -22,8 +23,12 @@ def load_settings(path: Path | None) -> Settings:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return Settings()
-    theme = data.get("theme") if isinstance(data, dict) else None
-    return Settings(theme=theme if isinstance(theme, str) else None)
+    if not isinstance(data, dict):
+        return Settings()
+    theme, zone = data.get("theme"), data.get("time_zone")
+    return Settings(
+        theme=theme if isinstance(theme, str) else None, time_zone=zone if isinstance(zone, str) else None
+    )
 
 
 def save_settings(path: Path, settings: Settings) -> None:

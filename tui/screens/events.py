@@ -6,6 +6,7 @@ import gc
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +22,7 @@ from tui.calendar.agenda import Agenda, DayRange, Placement, count_events, range
 from tui.calendar.dates import EXAMPLES, parse_day
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import Event, format_day
-from tui.config import AppConfig
+from tui.config import AppConfig, named_zone
 from tui.messages import (
     AccountKnown,
     EventsLoadFailed,
@@ -59,6 +60,7 @@ class EventsScreen(Screen[None]):
         Binding("right_square_bracket", "later", "Later", key_display="]"),
         Binding("c", "pick_calendar", "Calendars"),
         Binding("d", "pick_range", "Range"),
+        Binding("z", "pick_time_zone", "Time zone"),
         Binding("r", "refresh", "Refresh"),
         Binding("s", "sign_out", "Sign out"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -324,6 +326,23 @@ class EventsScreen(Screen[None]):
                 self.day_range = DayRange(self.day_range.first, days)
 
         self.app.push_screen(RangePickerScreen(self.day_range.days), chosen)
+
+    def action_pick_time_zone(self) -> None:
+        def chosen(zone: ZoneInfo | None) -> None:
+            if zone is not None and zone.key != self.config.zone.key:
+                self.app.remember_time_zone(zone.key)  # type: ignore[attr-defined]
+                self.show_days(self.config.now().date())
+                self.load()
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Show times in another time zone (now {self.config.zone.key})",
+                "Europe/London, America/New_York, Asia/Kolkata…",
+                named_zone,
+                "An IANA name; remembered for the next start (--tz overrides it for one run).",
+            ),
+            chosen,
+        )
 
     # Actions
     def action_refresh(self) -> None:

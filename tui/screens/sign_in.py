@@ -145,7 +145,7 @@ class SignInScreen(Screen[None]):
         token arrives. Nothing is sent anywhere."""
         import googleapiclient.discovery  # noqa: F401
 
-        import tui.calendar.client  # noqa: F401
+        import tui.calendar.client
         import tui.screens.events  # noqa: F401
 
         _ = self.config.zone
