@@ -272,8 +272,17 @@ def test_a_zone_name_that_is_not_one_gets_words() -> None:
     assert local_zone("Asia/Kolkata").key == "Asia/Kolkata"
     with pytest.raises(ZoneError, match="IANA name"):
         named_zone("Mars/Olympus_Mons")
-    with pytest.raises(ZoneError):
-        named_zone("../../etc/passwd")
+    for not_a_zone in ("../../etc/passwd", "Asia", "Asia/", ""):  # "Asia" is a folder of zones
+        with pytest.raises(ZoneError):
+            named_zone(not_a_zone)
+
+
+@pytest.mark.parametrize("sent", ["Asia", "Mars/Olympus_Mons", "../../etc/passwd", "America/New_York\x00"])
+def test_an_events_zone_that_is_no_zone_is_named_not_fatal(sent: str) -> None:
+    event = timed("odd", "2026-11-26T09:00:00Z", "2026-11-26T10:00:00Z")
+    event.item["start"]["timeZone"] = sent
+    text = format_when(event, ZoneInfo("Europe/London"), date(2026, 11, 26))
+    assert text.startswith("Thu 26 Nov, 09:00–10:00 (event time zone: ")
 
 
 @pytest.mark.parametrize(

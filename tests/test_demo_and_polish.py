@@ -100,7 +100,7 @@ async def test_theme_is_remembered(tmp_path: Path, app_for: Callable[..., GcalAp
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "gruvbox"
         await wait_until(pilot, lambda: settings.exists())
-    assert json.loads(settings.read_text()) == {"theme": "gruvbox"}
+    assert json.loads(settings.read_text()) == {"theme": "gruvbox", "time_zone": None}
     again = app_for(settings_path=settings)
     assert again.theme == "gruvbox"
 

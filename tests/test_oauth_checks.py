@@ -72,8 +72,8 @@ async def test_a_replayed_callback_is_refused_and_sends_no_second_token_request(
         await wait_until(pilot, lambda: on_events_screen(app))
         try:
             replay = await asyncio.to_thread(follow_redirect, location)
-        except ConnectionRefusedError:
-            replayed_status = None  # the listener has closed, as it should after success
+        except (ConnectionRefusedError, ConnectionResetError):
+            replayed_status = None  # the listener has closed (or is closing), as it should after success
         else:
             replayed_status = replay.status
         assert replayed_status in (None, 410)

@@ -28,7 +28,7 @@ def named_zone(name: str) -> ZoneInfo:
     """The IANA zone called `name` ("Europe/London"), or ZoneError saying what to type instead."""
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ZoneError(
             f"{name!r} is not a time zone this machine knows; use an IANA name such as "
             "Europe/London, America/New_York or Asia/Kolkata."

@@ -289,7 +289,7 @@ def format_when(event: Event, zone: tzinfo, today: date) -> str:
         return text
     try:
         own = ZoneInfo(event.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return f"{text} (event time zone: {event.time_zone})"
     if own.utcoffset(event.starts_at(own)) == zone.utcoffset(event.starts_at(zone)):
         return f"{text} (event time zone: {event.time_zone})"

@@ -171,7 +171,7 @@ class CalendarApi:
         zone_name = params.get("timeZone") or entry["timeZone"]
         try:
             zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             handler.send_json(400, error_body(400, "timeZone", "Invalid time zone definition for time zone."))
             return
         if params.get("orderBy") == "startTime" and params.get("singleEvents") != "true":

@@ -88,7 +88,7 @@ class AgendaView(ScrollView, can_focus=True):
         """Show `lines`; the cursor stays on the event it was on, or goes to `follow_day`."""
         selected = self.selected
         self.lines = lines
-        self.virtual_size = Size(self.size.width, len(lines))
+        self.virtual_size = Size(1, len(lines))  # as wide as the view: nothing to scroll sideways
         if self.follow_day is not None:
             target = next(
                 (
