@@ -129,7 +129,7 @@ class Agenda:
 
     @property
     def event_count(self) -> int:
-        return sum(placement.first_shown for day in self._by_day.values() for placement in day)
+        return count_events(placement for day in self._by_day.values() for placement in day)
 
 
 def count_events(lines: Iterable[AgendaLine]) -> int:

@@ -146,11 +146,6 @@ class Event:
         assert zone is not None
         return self.ends_at(zone) <= now
 
-    def is_on(self, day: date, zone: tzinfo) -> bool:
-        """Whether any part of the event falls on `day` in `zone`."""
-        day_start = datetime.combine(day, datetime.min.time(), zone)
-        return self.starts_at(zone) < day_start + timedelta(days=1) and self.ends_at(zone) > day_start
-
 
 @dataclass(frozen=True)
 class CalendarInfo:

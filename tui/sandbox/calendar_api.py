@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.sandbox.calendar_data import CalendarStore
+from tui.sandbox.calendar_data import CalendarStore, rfc3339
 
 if TYPE_CHECKING:
     from tui.sandbox.server import _Handler
@@ -85,7 +85,7 @@ def _in_zone(item: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
         when = item.get(part)
         if isinstance(when, dict) and "dateTime" in when:
             moment = datetime.fromisoformat(when["dateTime"]).astimezone(zone)
-            changed[part] = {**when, "dateTime": moment.isoformat().replace("+00:00", "Z")}
+            changed[part] = {**when, "dateTime": rfc3339(moment)}
     return {**item, **changed} if changed else item
 
 

@@ -84,7 +84,7 @@ PEOPLE = [
 RESPONSES = ["accepted", "declined", "tentative", "needsAction"]
 
 
-def _rfc3339(moment: datetime) -> str:
+def rfc3339(moment: datetime) -> str:
     """As Google writes an instant: with the offset of its zone then, "Z" when that is zero."""
     return moment.isoformat().replace("+00:00", "Z")
 
@@ -99,8 +99,8 @@ def _zoned(moment: datetime, minutes: int) -> tuple[dict[str, str], dict[str, st
     assert isinstance(zone, ZoneInfo)
     end = (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)
     return (
-        {"dateTime": _rfc3339(moment), "timeZone": zone.key},
-        {"dateTime": _rfc3339(end), "timeZone": zone.key},
+        {"dateTime": rfc3339(moment), "timeZone": zone.key},
+        {"dateTime": rfc3339(end), "timeZone": zone.key},
     )
 
 
@@ -146,7 +146,7 @@ def _event(
 
 
 def _timed(moment: datetime, minutes: int) -> tuple[dict[str, str], dict[str, str]]:
-    return {"dateTime": _rfc3339(moment)}, {"dateTime": _rfc3339(moment + timedelta(minutes=minutes))}
+    return {"dateTime": rfc3339(moment)}, {"dateTime": rfc3339(moment + timedelta(minutes=minutes))}
 
 
 @dataclass

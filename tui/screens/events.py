@@ -331,8 +331,11 @@ class EventsScreen(Screen[None]):
         def chosen(zone: ZoneInfo | None) -> None:
             if zone is not None and zone.key != self.config.zone.key:
                 self.app.remember_time_zone(zone.key)  # type: ignore[attr-defined]
-                self.show_days(self.config.now().date())
-                self.load()
+                today = self.config.now().date()
+                if today != self.day_range.first:
+                    self.show_days(today)  # the new range loads itself
+                else:
+                    self.load()
 
         self.app.push_screen(
             PromptScreen(
