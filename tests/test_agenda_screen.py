@@ -192,7 +192,11 @@ async def test_a_time_zone_chosen_with_z_is_used_and_remembered(
     app_for: Callable[..., GcalApp], stored_credentials: object, tmp_path: Path
 ) -> None:
     settings = tmp_path / "config" / "settings.json"
-    app = app_for(settings_path=settings, clock=lambda: datetime(2026, 11, 26, 20, tzinfo=UTC))
+    app = app_for(
+        settings_path=settings,
+        clock=lambda: datetime(2026, 11, 26, 20, tzinfo=UTC),
+        zone_name="Europe/London",
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         await pilot.press("z")
@@ -205,5 +209,5 @@ async def test_a_time_zone_chosen_with_z_is_used_and_remembered(
         await wait_until(pilot, lambda: loaded(app) and screen.agenda.zone.key == "Asia/Kolkata")
         assert screen.day_range.first == date(2026, 11, 27)  # 20:00 UTC is past midnight in Kolkata
         await wait_until(pilot, lambda: settings.exists())
-    again = app_for(settings_path=settings)
+    again = app_for(settings_path=settings, zone_name=None)  # no --tz: the remembered zone
     assert again.config.zone.key == "Asia/Kolkata"

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tui.config import local_zone
+
 PRIMARY = "ada.lovelace@example.com"
 TEAM = "c_0fake0team0calendar0id@group.calendar.google.com"
 HOLIDAYS = "en.uk#holiday@group.v.calendar.google.com"
@@ -434,9 +436,10 @@ def _add_new_york_series(store: CalendarStore, first: date) -> None:
 
 
 def bulk(today: date, count: int, calendar_id: str = PRIMARY) -> CalendarStore:
-    """`count` plain timed events spread over the 30 days from `today`, for benchmarks."""
+    """`count` plain timed events spread over the 30 days from local midnight `today`, for
+    benchmarks: all of them fall in the 30 days the app and the quickstart ask for, in any zone."""
     store = CalendarStore()
-    base = datetime.combine(today, datetime.min.time(), UTC)
+    base = datetime.combine(today, time(), local_zone())  # the app's and quickstart's first midnight
     step = timedelta(days=30) / max(count, 1)
     for number in range(count):
         start, end = _timed(base + step * number, 30)
