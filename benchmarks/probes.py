@@ -55,9 +55,7 @@ def run_until(config: Any, done: Callable[[Any], bool], beside: Callable[[Any], 
 
     from tui.app import GcalApp
 
-    app_class = first_frame(GcalApp, done)
-    app_class.CSS_PATH = str(Path(sys.modules[GcalApp.__module__].__file__ or "").parent / "app.tcss")
-    app = app_class(config)
+    app = first_frame(GcalApp, done)(config)
     if beside is not None:
         threading.Thread(target=beside, args=(app,), daemon=True).start()
     app.run(headless=True)

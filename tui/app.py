@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -21,10 +22,19 @@ from tui.settings import load_settings, save_settings
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
+HERE = Path(__file__).parent
+# Every screen's styles, read once at start. A screen's own CSS_PATH names the same file, so Textual
+# finds it read already; otherwise each first showing of a screen parses all styles again (20 ms
+# between "Signed in" and the calendar).
+STYLE_SHEETS = [
+    HERE / "app.tcss",
+    *sorted((HERE / "screens").glob("*.tcss")),
+]
+
 
 class GcalApp(App[None]):
     TITLE = "gcal-tui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = STYLE_SHEETS
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1,question_mark", "help", "Help", key_display="?"),

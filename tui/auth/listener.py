@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_query
 
 REQUEST_TIMEOUT_SECONDS = 10
+# How often the serving thread looks for a stop: close() waits up to this long (the default, 0.5 s,
+# held the exchange back by half a second).
+STOP_POLL_SECONDS = 0.02
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>gcal-tui</title>
@@ -70,7 +73,10 @@ class LoopbackListener:
             f"localhost:{self.port}",
         }
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="loopback-listener", daemon=True
+            target=self._server.serve_forever,
+            args=(STOP_POLL_SECONDS,),
+            name="loopback-listener",
+            daemon=True,
         )
 
     @property

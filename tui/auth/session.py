@@ -94,6 +94,12 @@ class SignInSession:
         return AttemptSetup(attempt, redirect_uri if self._listener else None, reason)
 
     def close(self) -> None:
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+        listener = self.detach_listener()
+        if listener is not None:
+            listener.close()
+
+    def detach_listener(self) -> LoopbackListener | None:
+        """The listener, for the caller to close: closing waits for its thread, and the UI thread
+        hands that wait to a worker."""
+        listener, self._listener = self._listener, None
+        return listener

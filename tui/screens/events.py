@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from tui.calendar.agenda import Agenda, DayRange, Placement, count_events, range_label
@@ -39,6 +39,7 @@ from tui.screens.prompt import PromptScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.widgets.agenda_view import AgendaView
 from tui.widgets.key_footer import KeyFooter
+from tui.widgets.status_line import StatusLine
 from tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class EventsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.TITLE or "", self.SUB_TITLE or "")
-        yield Static(id="status-line")
+        yield StatusLine(id="status-line").data_bind(text=EventsScreen.status)
         yield Input(placeholder="Filter the loaded events (Enter to keep, Esc to clear)", id="filter")
         yield AgendaView(self.config.now, id="agenda")
         yield KeyFooter()
@@ -273,9 +274,6 @@ class EventsScreen(Screen[None]):
         if self.refreshed_at is not None:
             status.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
         return status
-
-    def watch_status(self, status: Text) -> None:
-        self.query_one("#status-line", Static).update(status)
 
     def signed_in_as(self) -> str:
         who = f"Signed in as {self.account}" if self.account else "Signed in"

@@ -26,7 +26,7 @@ from tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.auth.flow import SignInAttempt
-    from tui.auth.listener import CallbackResult
+    from tui.auth.listener import CallbackResult, LoopbackListener
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 
@@ -276,32 +276,32 @@ class SignInScreen(Screen[None]):
                 severity="warning",
             )
             return
-        self.session.close()
         self._set_busy(True)
         self.status.add("wait", f"Exchanging the code from {source} for credentials…")
-        self.exchange(attempt, code)
+        self.exchange(attempt, code, self.session.detach_listener())
 
     def _set_busy(self, busy: bool) -> None:
         self.query_one("#exchange", Button).disabled = busy
         self.query_one("#code", Input).disabled = busy
 
     @work(thread=True, exclusive=True, group="exchange")
-    def exchange(self, attempt: SignInAttempt, code: str) -> None:
+    def exchange(self, attempt: SignInAttempt, code: str, listener: LoopbackListener | None) -> None:
         from tui.auth.flow import ExchangeError, exchange_code
 
         try:
             credentials = exchange_code(attempt, code, timeout=self.config.exchange_timeout)
+            save_credentials(self.config.credentials_path, credentials)
         except ExchangeError as error:
             if error.retryable:
                 attempt.release()
             self.post_message(ExchangeFailed(error))
-            return
-        try:
-            save_credentials(self.config.credentials_path, credentials)
         except CredentialsFileError as error:
             self.post_message(ExchangeFailed(error))
-            return
-        self.post_message(SignedIn(credentials))
+        else:
+            self.post_message(SignedIn(credentials))
+        finally:
+            if listener is not None:  # closed here, not on the UI thread: it waits for its thread
+                listener.close()
 
     def on_exchange_failed(self, message: ExchangeFailed) -> None:
         self._set_busy(False)
