@@ -228,3 +228,23 @@ def test_body_that_is_not_json(sandbox: Sandbox, stored_credentials: OAuth2Crede
     )
     with pytest.raises(CalendarError, match="not JSON"):
         all_events(client_for(sandbox, stored_credentials))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"items": [{"id": "a", "summary": "Caf\\u00e9 \xf0\x9f\x8e\x82"}], "nextPageToken": "x"}',
+        b'{"summary": "lone \\ud800 surrogate"}',
+        b'{"big": 123456789012345678901234567890, "nan": NaN}',
+        b'{"data": {"items": []}}',
+        b"<html>captive portal</html>",
+        b"",
+    ],
+)
+def test_fast_json_model_reads_answers_as_the_library_does(body: bytes) -> None:
+    from googleapiclient.model import JsonModel
+
+    from tui.calendar.json_model import FastJsonModel
+
+    for data_wrapper in (False, True):
+        assert FastJsonModel(data_wrapper).deserialize(body) == JsonModel(data_wrapper).deserialize(body)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import httplib2
@@ -52,11 +53,25 @@ class RetryNotice:
 
 @dataclass(frozen=True)
 class EventPage:
+    """One page of `events.list`. Its items are parsed where they are used, on first reading
+    `events`: the fetching thread asks for the next page at once, and the parsing overlaps with
+    Google preparing it."""
+
     number: int
-    events: list[Event]
+    items: list[Any]
     calendar_summary: str
     time_zone: str
     last: bool
+
+    @cached_property
+    def events(self) -> list[Event]:
+        """The items that are events to show (a cancelled one, or one without times, is not)."""
+        summary = self.calendar_summary
+        return [
+            event
+            for item in self.items
+            if isinstance(item, dict) and (event := parse_event(item, summary)) is not None
+        ]
 
 
 class AuthorizedHttp:
@@ -200,6 +215,8 @@ class CalendarClient:
     ) -> None:
         from googleapiclient.discovery import build  # lazily: it is slow to import
 
+        from tui.calendar.json_model import FastJsonModel
+
         self.http = AuthorizedHttp(credentials, timeout, now)
         self.retry = retry or RetryPolicy()
         self.on_retry = on_retry or (lambda notice: None)
@@ -210,6 +227,7 @@ class CalendarClient:
             static_discovery=True,
             cache_discovery=False,
             client_options={"api_endpoint": f"{api_root}calendar/v3/"},
+            model=FastJsonModel(),
         )
 
     def close(self) -> None:
@@ -344,14 +362,15 @@ class CalendarClient:
         while request is not None:
             response = self._execute(request)
             number += 1
-            summary = str(response.get("summary") or calendar_id)
-            events = [
-                event
-                for item in response.get("items", [])
-                if isinstance(item, dict) and (event := parse_event(item, summary)) is not None
-            ]
+            items = response.get("items")
             request = collection.list_next(request, response)
-            yield EventPage(number, events, summary, str(response.get("timeZone") or ""), request is None)
+            yield EventPage(
+                number,
+                items if isinstance(items, list) else [],
+                str(response.get("summary") or calendar_id),
+                str(response.get("timeZone") or ""),
+                request is None,
+            )
 
 
 @contextmanager
