@@ -18,6 +18,8 @@ class StatusLine(Widget):
         height: 1;
         padding: 0 1;
         background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
