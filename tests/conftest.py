@@ -72,10 +72,11 @@ def credentials_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def config(client_secrets: Path, credentials_path: Path, sandbox: Sandbox) -> AppConfig:
+def config(client_secrets: Path, credentials_path: Path, sandbox: Sandbox, tmp_path: Path) -> AppConfig:
     return AppConfig(
         client_secrets_path=client_secrets,
         credentials_path=credentials_path,
+        crash_dir=tmp_path / "state",
         api_endpoint=sandbox.base_url,
         exchange_timeout=2.0,
         api_timeout=2.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,28 @@ def test_fast_json_model_reads_answers_as_the_library_does(body: bytes) -> None:
 
     for data_wrapper in (False, True):
         assert FastJsonModel(data_wrapper).deserialize(body) == JsonModel(data_wrapper).deserialize(body)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(status=200, body={"access_token": "ya29.x", "expires_in": 1e12}, times=None),
+        Fault(status=200, body={"access_token": 5, "expires_in": 3600}, times=None),
+        Fault(status=200, body={"access_token": "", "expires_in": 3600}, times=None),
+        Fault(status=200, body="[1, 2]", times=None),
+        Fault(status=303, headers={"Location": "ftp://example.com/token"}, times=None),
+    ],
+    ids=["expires-1e12", "token-number", "token-empty", "a-list", "303-ftp"],
+)
+def test_refresh_answers_that_cannot_be_used_keep_the_stored_sign_in(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, credentials_path: Path, fault: Fault
+) -> None:
+    before = credentials_path.read_text()
+    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    sandbox.inject("token", fault)
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.kind == "transient"
+    assert "could not be read" in caught.value.message
+    assert credentials_path.read_text() == before
+    assert stored_credentials.access_token == json.loads(before)["access_token"]  # not half-updated

@@ -88,7 +88,7 @@ def test_untitled_and_details() -> None:
 def test_description_html_becomes_plain_text() -> None:
     review = fixture_events()["3review"]
     assert review is not None
-    assert description_text(review.description) == (
+    assert review.description == (
         "Agenda\n1. Bernoulli numbers\n2. Punched cards\ndoc (https://example.com/doc)"
     )
     assert description_text("[bold]not markup[/bold] & <i>x</i>") == "[bold]not markup[/bold] & x"
@@ -141,3 +141,32 @@ def test_calendar_list_entries() -> None:
         ("Analytical Engine team", "writer", False),
         ("Holidays in United Kingdom", "reader", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("description", "shown"),
+    [
+        (
+            "Join<https://teams.microsoft.com/l/meetup-join/19%3a>",
+            "Join<https://teams.microsoft.com/l/meetup-join/19%3a>",
+        ),
+        ("Organiser: Jane Doe <jane@example.com>", "Organiser: Jane Doe <jane@example.com>"),
+        ("line one\r\nline two\rline three", "line one\nline two\nline three"),
+        ("a < b and b > c", "a < b and b > c"),
+        ("<p>real</p><p>html</p>", "real\n\nhtml"),
+        ("x &#x202E;evil&#27;[2J &amp; y", "x \ufffdevil[2J & y"),  # an escape by number is dropped
+        ("<b>bold &#x202E;</b>", "bold \ufffd"),
+    ],
+    ids=["teams-link", "address", "crlf", "comparison", "html", "entities", "html-entities"],
+)
+def test_descriptions_keep_links_and_lines_and_lose_escapes(description: str, shown: str) -> None:
+    event = parse_event(
+        {
+            "id": "d",
+            "start": {"date": "2026-11-26"},
+            "end": {"date": "2026-11-27"},
+            "description": description,
+        }
+    )
+    assert event is not None
+    assert event.description == shown

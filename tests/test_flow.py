@@ -151,3 +151,27 @@ def test_server_errors_are_retryable(sandbox: Sandbox, client_secrets: Path, sta
 )
 def test_oauth2client_glued_errors_are_split(glued: str, parts: tuple[str, str]) -> None:
     assert split_flow_error(glued) == parts
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        (Fault(status=200, body={"access_token": "ya29.x", "expires_in": 1e12}), "could not be read"),
+        (Fault(status=200, body={"access_token": "ya29.x", "expires_in": "soon"}), "could not be read"),
+        (Fault(status=200, body={"access_token": 5, "expires_in": 3600}), "could not be read"),
+        (Fault(status=200, body={"expires_in": 3600}), "could not be read"),
+        (Fault(status=200, body="[1, 2]"), "could not be read"),
+        (Fault(status=303, headers={"Location": "ftp://example.com/token"}), "redirected"),
+        (Fault(status=302, headers={"Location": "http://127.0.0.1:1/token"}), "redirected"),
+    ],
+    ids=["expires-1e12", "expires-text", "token-number", "no-token", "a-list", "303-ftp", "302-elsewhere"],
+)
+def test_token_answers_that_cannot_be_used_are_errors_in_words(
+    sandbox: Sandbox, client_secrets: Path, fault: Fault, words: str
+) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    sandbox.inject("token", fault)
+    with pytest.raises(ExchangeError, match=words) as caught:
+        exchange_code(attempt, code)
+    assert caught.value.hint

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
-from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_pasted
+from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_pasted, code_from_query
 
 REDIRECTS = [
     line
@@ -94,3 +95,32 @@ def test_refusal_with_wrong_state_is_a_forgery_not_a_refusal() -> None:
     with pytest.raises(RedirectError, match="different sign-in attempt") as caught:
         code_from_pasted(REFUSAL_URL.replace("state=Qx7f", "state=Zx7f"), EXPECTED)
     assert not caught.value.ends_attempt
+
+
+HOSTILE_TEXT = "\x1b]2;pwned\x07\x1b]52;c;cm0gLXJmIH4=\x07\x1b[31mred\u202eexe.txt"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"error": "access_denied", "error_description": HOSTILE_TEXT + "x" * 8000},
+        {"error": HOSTILE_TEXT + "y" * 8000},
+        {"iss": "https://evil.example/" + HOSTILE_TEXT + "z" * 8000},
+    ],
+    ids=["error_description", "error", "iss"],
+)
+def test_redirect_values_reach_the_message_clean_and_short(values: dict[str, str]) -> None:
+    """As the listener reads them (no paste-length limit there), and pasted, shorter."""
+    query = urlencode({"state": EXPECTED.state, "code": CODE, **values})
+    short_query = urlencode(
+        {"state": EXPECTED.state, "code": CODE, **{k: v[:300] for k, v in values.items()}}
+    )
+    for read in (
+        lambda: code_from_query(query, EXPECTED),
+        lambda: code_from_pasted(f"{EXPECTED.redirect_uri}?{short_query}", EXPECTED),
+    ):
+        with pytest.raises(RedirectError) as caught:
+            read()
+        message = caught.value.message
+        assert len(message) < 700
+        assert not any(mark in message for mark in ("\x1b", "\x07", "\u202e"))

@@ -17,6 +17,7 @@ from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import sign_in_directly
 from tui.sandbox.calendar_data import PRIMARY, CalendarStore, _event, _timed
+from tui.sandbox.server import Fault
 from tui.screens.events import EventsScreen
 from tui.storage import save_credentials
 from tui.widgets.agenda_rows import FIXED_WIDTH, Columns
@@ -146,3 +147,34 @@ async def test_a_narrow_terminal_keeps_the_layout(hostile_app: GcalApp, width: i
         await pilot.press("end")
         await pilot.pause()
         assert all(cell_len(line) == width for line in screen_lines(app))
+
+
+MARKUP_ERROR = "[@click=app.quit]quit[/] bad [/closing] tag \x1b]52;c;cm0gLXJmIH4=\x07"
+
+
+async def test_server_error_text_is_a_plain_notification(
+    hostile_sandbox: Sandbox, hostile_app: GcalApp
+) -> None:
+    app = hostile_app
+    body = {"error": {"code": 400, "message": MARKUP_ERROR, "errors": [{"reason": "badRequest"}]}}
+    hostile_sandbox.inject("events", Fault(status=400, body=body, times=None))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: "rejected the request" in "\n".join(screen_lines(app)))
+        await pilot.pause(0.3)
+        text = "\n".join(screen_lines(app))
+        assert "[@click=app.quit]quit[/] bad [/closing]" in text  # in the toast, as sent
+        assert not any(mark in text for mark in NO_ESCAPES)
+        await pilot.click(offset=(SIZE[0] - 20, SIZE[1] - 4))  # on the toast
+        assert app.is_running
+
+
+@pytest.mark.parametrize("title", ["", "[b]title[/b"])
+async def test_any_notification_is_plain_text_whoever_sends_it(hostile_app: GcalApp, title: str) -> None:
+    app = hostile_app
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.notify(f"Could not delete /home/ada/[x]/{MARKUP_ERROR}", title=title, severity="error")
+        await pilot.pause(0.3)
+        text = "\n".join(screen_lines(app))
+        assert "/home/ada/[x]/[@click=app.quit]quit[/]" in text and "bad [/closing] tag" in text
+        assert not any(mark in text for mark in NO_ESCAPES)
+        assert app.is_running

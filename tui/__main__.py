@@ -105,6 +105,21 @@ def redirect_uri_option(text: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run gcal-tui; its exit status. Whatever goes wrong unexpectedly, here or in the app, ends
+    with a short report and status 1, never a traceback."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        from tui.config import user_state_dir
+        from tui.crash import crash_message, write_crash_report
+
+        print(crash_message(error, write_crash_report(error, user_state_dir())), file=sys.stderr)
+        return 1
+
+
+def run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.days < 1:
         print("gcal-tui: --days must be 1 or more", file=sys.stderr)
@@ -124,12 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo:
         from tui.demo import run_demo
 
-        run_demo(config)
-        return 0
-    from tui.app import make_app
+        return run_demo(config)
+    from tui.app import make_app, run_app
 
-    make_app(config).run()
-    return 0
+    return run_app(make_app(config))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import partial
@@ -11,13 +12,16 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from tui.config import AppConfig, ZoneError, named_zone
 from tui.messages import SignedIn, SignedOut, SignInNeeded
 from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
 from tui.settings import load_settings, save_settings
+from tui.text import safe_text
 
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
@@ -43,12 +47,44 @@ class GcalApp(App[None]):
     def __init__(self, config: AppConfig) -> None:
         super().__init__()
         self.config = config
+        self.crash_text: str | None = None
         self.settings = load_settings(config.settings_path)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         if config.zone_name is None and self.settings.time_zone:
             with suppress(ZoneError):  # a hand-edited name that is no zone: the system's, then
                 config.zone_name = named_zone(self.settings.time_zone).key
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing else caught ends the app with exit status 1 and a short report
+        (`crash_text`, printed by `run_app` once the terminal is restored). Textual's own report
+        would print every frame's local variables: the client secret and the tokens among them.
+        (Textual is pinned, so this private hook stays put.)"""
+        from tui.crash import crash_message, write_crash_report
+
+        self._return_code = 1
+        if self._exception is None:  # as Textual does: Pilot re-raises it in tests
+            self._exception = error
+            self._exception_event.set()
+        if self.crash_text is None:
+            cause = error.error if isinstance(error, WorkerFailed) else error
+            self.crash_text = crash_message(cause, write_crash_report(cause, self.config.crash_reports))
+        self._close_messages_no_wait()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain, cleaned text, whatever the caller asks: messages quote
+        servers, files and paths, and `[` there must not be markup (nor `[/x]` a crash)."""
+        super().notify(
+            safe_text(message), title=safe_text(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def watch_theme(self, theme: str) -> None:
         if self.config.settings_path is not None and theme != self.settings.theme:
@@ -128,3 +164,11 @@ class GcalApp(App[None]):
 
 def make_app(config: AppConfig) -> GcalApp:
     return GcalApp(config)
+
+
+def run_app(app: GcalApp) -> int:
+    """Run `app` in the terminal; its exit status, after saying why if it crashed."""
+    app.run()
+    if app.crash_text:
+        print(app.crash_text, file=sys.stderr)
+    return app.return_code or 0

@@ -57,6 +57,10 @@ def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def user_state_dir() -> Path:
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
 def client_secrets_candidates(
     explicit: str | None, environ: Mapping[str, str], cwd: Path
 ) -> tuple[Path, ...]:
@@ -93,6 +97,7 @@ class AppConfig:
     demo: bool = False  # the sign-in screen offers to act as the browser
     settings_path: Path | None = None  # remembered choices (the theme); None: not remembered
     zone_name: str | None = None  # --tz; None: the remembered one, else the system's
+    crash_dir: Path | None = None  # where a crash report goes; None: the user state folder
     # Fixed values for snapshots and screenshots; None means fresh randomness and the real clock.
     fixed_state: str | None = None
     fixed_code_verifier: bytes | None = None
@@ -112,6 +117,10 @@ class AppConfig:
         if self._zone is None or self._zone_for != self.zone_name:
             self._zone, self._zone_for = local_zone(self.zone_name), self.zone_name
         return self._zone
+
+    @property
+    def crash_reports(self) -> Path:
+        return self.crash_dir if self.crash_dir is not None else user_state_dir()
 
     def now(self) -> datetime:
         """Now, in `zone`."""

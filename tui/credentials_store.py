@@ -11,6 +11,10 @@ from oauth2client import client
 from tui.storage import CredentialsFileError, load_credentials, save_credentials
 
 
+def usable_access_token(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
 class CredentialsStore(client.Storage):
     """oauth2client's Storage interface on tui.storage's atomic writes.
 
@@ -33,8 +37,8 @@ class CredentialsStore(client.Storage):
         return credentials
 
     def locked_put(self, credentials: client.OAuth2Credentials) -> None:
-        if credentials.invalid:
-            return
+        if credentials.invalid or not usable_access_token(credentials.access_token):
+            return  # oauth2client saves whatever a token answer held, a number or "" included
         try:
             save_credentials(self.path, credentials)
         except CredentialsFileError as error:

@@ -32,11 +32,12 @@ class Demo:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def run_demo(config: AppConfig) -> None:
-    from tui.app import make_app
+def run_demo(config: AppConfig) -> int:
+    """Run the app against the stand-in; its exit status."""
+    from tui.app import make_app, run_app
 
     demo = Demo(config)
     try:
-        make_app(demo.config).run()
+        return run_app(make_app(demo.config))
     finally:
         demo.close()

@@ -16,6 +16,7 @@ from oauth2client import client, clientsecrets
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.redirect import ExpectedRedirect, issuer_of
+from tui.credentials_store import usable_access_token
 from tui.text import clip, safe_text
 
 EXCHANGE_TIMEOUT_SECONDS = 30.0
@@ -151,6 +152,12 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
                 "Wait a minute, then press Enter to try the same code again.",
                 retryable=True,
             )
+        if status and status.group(1).startswith("3"):
+            return ExchangeError(
+                "The token request was redirected (a proxy or captive portal?)." + detail,
+                "Check your network, then press Enter to try the same code again.",
+                retryable=True,
+            )
         if status and status.group(1).startswith("2"):
             return ExchangeError(
                 "The token service sent an answer that could not be read (a proxy or captive portal?)."
@@ -211,14 +218,31 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
 def exchange_code(
     attempt: SignInAttempt, code: str, *, timeout: float = EXCHANGE_TIMEOUT_SECONDS
 ) -> client.OAuth2Credentials:
-    """Run step 2 with a timeout (oauth2client's default HTTP object has none)."""
+    """Run step 2 with a timeout (oauth2client's default HTTP object has none); every failure is an
+    ExchangeError in words."""
     try:
-        return attempt.flow.step2_exchange(code, http=httplib2.Http(timeout=timeout))
-    except (
-        client.FlowExchangeError,
-        OSError,
-        http.client.HTTPException,
-        httplib2.HttpLib2Error,
-        ValueError,
-    ) as exc:
+        credentials = attempt.flow.step2_exchange(code, http=httplib2.Http(timeout=timeout))
+    except (client.FlowExchangeError, OSError, http.client.HTTPException, httplib2.HttpLib2Error) as exc:
         raise _exchange_error_for(exc) from None
+    except KeyError:  # httplib2 follows a redirect to any scheme, and has no connection for ftp:
+        raise ExchangeError(
+            "The token request was redirected away from the web (a proxy or captive portal?).",
+            "Check your network, then press Enter to try the same code again.",
+            retryable=True,
+        ) from None
+    except (client.Error, ValueError, OverflowError, TypeError, AttributeError):
+        # oauth2client reads a 200 without checking it: an expires_in of 1e12, text, a list...
+        raise _unreadable_answer() from None
+    if not usable_access_token(credentials.access_token):
+        raise _unreadable_answer()
+    if not isinstance(credentials.refresh_token, str | None):
+        raise _unreadable_answer()
+    return credentials
+
+
+def _unreadable_answer() -> ExchangeError:
+    return ExchangeError(
+        "The token service sent an answer that could not be read (a proxy or captive portal?).",
+        "Check your network, then press Enter to try the same code again.",
+        retryable=True,
+    )

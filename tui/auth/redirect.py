@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit, urlunsplit
 
 from tui.auth.client_secrets import ClientSecrets
+from tui.text import clip, safe_text
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 DEFAULT_CALLBACK_PATH = "/oauth2callback"
@@ -158,15 +159,16 @@ def code_from_query(query: str, expected: ExpectedRedirect) -> str:
     issuer = values.get("iss")
     if issuer is not None and issuer != expected.issuer:
         raise RedirectError(
-            f"The redirect names another issuer ({issuer}), not {expected.issuer}.",
+            f"The redirect names another issuer ({clip(safe_text(issuer), 200)}), not {expected.issuer}.",
             "Use the link shown above and paste what its sign-in page sends back.",
         )
     error = values.get("error")
     if error is not None:
         message, hint = AUTHORIZATION_ERRORS.get(
-            error, (f"Sign-in failed: {error}.", "Press ctrl+r for a new link and try again.")
+            error,
+            (f"Sign-in failed: {clip(safe_text(error), 100)}.", "Press ctrl+r for a new link and try again."),
         )
-        description = values.get("error_description")
+        description = clip(safe_text(values.get("error_description")), 300)
         if description:
             message = f"{message} ({description})"
         raise RedirectError(message, hint, ends_attempt=True)

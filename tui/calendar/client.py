@@ -20,12 +20,23 @@ from oauth2client import client
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
 from tui.config import AppConfig
+from tui.credentials_store import usable_access_token
 from tui.text import clip, safe_text
 
 PAGE_SIZE = 2500
 REFRESH_MARGIN = timedelta(seconds=60)
 ZONE_MARGIN = timedelta(hours=3)  # two zones' midnights are at most 26 hours apart, a day and 2 hours
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+# What oauth2client changes on credentials when it reads a token answer.
+TOKEN_FIELDS = (
+    "access_token",
+    "refresh_token",
+    "token_expiry",
+    "token_response",
+    "id_token",
+    "id_token_jwt",
+    "invalid",
+)
 
 
 @dataclass(frozen=True)
@@ -96,12 +107,27 @@ class AuthorizedHttp:
             self.refresh()
 
     def refresh(self) -> None:
+        credentials = self.credentials
+        before = {name: getattr(credentials, name) for name in TOKEN_FIELDS}
         try:
-            self.credentials.refresh(self._http)
+            credentials.refresh(self._http)
+            if not usable_access_token(credentials.access_token):
+                raise ValueError("the answer's access_token is not a token")
         except client.HttpAccessTokenRefreshError as error:
             raise _refresh_error(error) from None
-        except (http.client.LineTooLong, ValueError, KeyError, TypeError):
-            # oauth2client reads a 200 as JSON with an access_token without checking either.
+        except (
+            http.client.LineTooLong,
+            client.Error,
+            ValueError,
+            KeyError,
+            TypeError,
+            OverflowError,
+            AttributeError,
+        ):
+            # oauth2client reads a 200 as JSON with an access_token without checking either, and
+            # may have changed some fields before it failed: the sign-in goes back as it was.
+            for name, value in before.items():
+                setattr(credentials, name, value)
             raise CalendarError(
                 "transient",
                 "Refreshing the sign-in got an answer that could not be read (a proxy or captive "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -62,7 +63,9 @@ class Event:
 
     @cached_property
     def description(self) -> str:
-        return self._field("description")
+        """As plain text (see `description_text`)."""
+        raw = self.item.get("description")
+        return description_text(raw) if isinstance(raw, str) else ""
 
     @cached_property
     def time_zone(self) -> str:
@@ -199,15 +202,27 @@ class _HtmlToText(HTMLParser):
         self.parts.append(data)
 
 
+# Tags Google's editor and Outlook write. Anything else in angle brackets is text: Teams writes
+# "Join<https://teams.microsoft.com/…>" and invitations quote "Jane Doe <jane@example.com>".
+_HTML_TAG = re.compile(
+    r"</?(?:a|b|i|u|s|em|strong|br|p|div|span|ul|ol|li|table|tr|td|th|h[1-6]|html|body|font|pre|"
+    r"code|blockquote|hr|img)\b[^<>]*>",
+    re.IGNORECASE,
+)
+
+
 def description_text(description: str) -> str:
-    """Google sends descriptions as a little HTML; show them as plain text."""
-    if "<" not in description and "&" not in description:
-        return description.strip()
-    parser = _HtmlToText()
-    parser.feed(description)
-    parser.close()
-    text = "".join(parser.parts)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    """A description as plain text: HTML (when it is HTML) as text with its links, every kind of
+    line break a line break, entities decoded, then cleaned for the terminal."""
+    text = description.replace("\r\n", "\n").replace("\r", "\n")
+    if _HTML_TAG.search(text):
+        parser = _HtmlToText()
+        parser.feed(text)
+        parser.close()
+        text = re.sub(r"\n{3,}", "\n\n", "".join(parser.parts))
+    elif "&" in text:
+        text = html.unescape(text)
+    return safe_text(text.strip())
 
 
 def _conference_link(item: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.calendar.model import Attendee, Event, description_text, format_when
+from tui.calendar.model import Attendee, Event, format_when
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
 from tui.widgets.key_footer import KeyFooter
@@ -64,7 +64,7 @@ def event_text(event: Event, config: AppConfig) -> Text:
         text.append(f"\nGuests: {len(event.attendees)} ({going} accepted)\n", style="bold")
         for person in event.attendees:
             text.append(attendee_line(person) + "\n")
-    description = description_text(event.description)
+    description = event.description
     if description:
         text.append("\nDescription\n", style="bold")
         text.append(description + "\n")
