@@ -309,3 +309,41 @@ def test_days_typed_by_a_person(text: str, expected: date) -> None:
 def test_what_is_not_a_day_gets_words(text: str) -> None:
     with pytest.raises(DayError, match=r"Type a day|not a real date|not a day gcal-tui understands"):
         parse_day(text, date(2026, 11, 26))
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ({"dateTime": "2026-11-26T10:00:00Z"}, {"dateTime": "9999-12-31T23:59:59-14:00"}),
+        ({"dateTime": "0001-01-01T00:00:00+14:00"}, {"dateTime": "2026-11-26T10:00:00Z"}),
+        ({"date": "0001-01-01"}, {"date": "9999-12-31"}),
+        ({"date": "2026-11-26"}, {"dateTime": "2026-11-26T10:00:00Z"}),
+        ({"dateTime": "2026-11-26T10:00:00"}, {"dateTime": "2026-11-26T11:00:00"}),
+    ],
+    ids=["end-of-time", "start-of-time", "all-of-time", "date-and-time", "no-offset"],
+)
+def test_events_at_the_ends_of_time_or_of_odd_shapes_never_break_the_agenda(start: dict, end: dict) -> None:
+    zone = ZoneInfo("Pacific/Auckland")
+    item = {"id": "odd", "summary": "Odd", "start": start, "end": end}
+    event = parse_event(item)
+    ordinary = parse_event({"id": "x", "start": {"dateTime": "2026-11-26T10:30:00+13:00"}, "end": end})
+    agenda = Agenda(zone, DayRange(date(2026, 11, 20), 30))
+    agenda.add([found for found in (event, ordinary) if found is not None])
+    for line in agenda.lines():
+        if isinstance(line, Placement):
+            assert time_label(line, zone)
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "-99999", "dec 24 9999"])
+def test_days_too_far_away_are_refused_in_words(text: str) -> None:
+    with pytest.raises(DayError, match=r"too far away|not a real date"):
+        parse_day(text, date(2026, 11, 26))
+
+
+def test_moving_a_range_stops_at_the_ends_of_the_days_shown() -> None:
+    last = DayRange(date(2999, 12, 1), 3660).shifted(10)
+    assert last.last == date(2999, 12, 31)
+    assert last.bounds(ZoneInfo("Pacific/Kiritimati"))[1].year == 3000
+    first = DayRange(date(1900, 2, 1), 30).shifted(-1000)
+    assert first.first == date(1900, 1, 1)
+    assert first.starting(date(2026, 11, 26)).first == date(2026, 11, 26)

@@ -274,3 +274,45 @@ def test_refresh_answers_that_cannot_be_used_keep_the_stored_sign_in(
     assert "could not be read" in caught.value.message
     assert credentials_path.read_text() == before
     assert stored_credentials.access_token == json.loads(before)["access_token"]  # not half-updated
+
+
+def test_a_repeating_page_token_ends_the_load_with_words(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    page = {"kind": "calendar#events", "items": [], "nextPageToken": "same-again"}
+    sandbox.inject("events", Fault(status=200, body=page, times=None))
+    with pytest.raises(CalendarError, match="same page") as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.hint
+    assert len(event_requests(sandbox)) == 2  # the first page, and the one that repeated its token
+
+
+def test_a_page_chain_past_the_cap_ends_the_load_with_words(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    sandbox.calendar_api.page_size = 1
+    client = client_for(sandbox, stored_credentials)
+    client.max_pages = 3
+    with pytest.raises(CalendarError, match="more than 3 pages"):
+        all_events(client)
+    assert len(event_requests(sandbox)) == 3
+
+
+def test_a_repeating_calendar_list_token_ends_with_words(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    page = {"kind": "calendar#calendarList", "items": [], "nextPageToken": "same-again"}
+    sandbox.inject("calendarList", Fault(status=200, body=page, times=None))
+    with pytest.raises(CalendarError, match="same page"):
+        client_for(sandbox, stored_credentials).calendars()
+
+
+@pytest.mark.parametrize("value", ["²", "1.5", "-3", "Wed, 21 Oct 2015 07:28:00 GMT", "soon"])
+def test_any_retry_after_is_a_delay_or_ignored(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, value: str
+) -> None:
+    too_many = Fault(status=429, body=API_ERRORS["429_too_many"], headers={"Retry-After": value})
+    sandbox.inject("events", too_many)
+    notices: list[RetryNotice] = []
+    assert all_events(client_for(sandbox, stored_credentials, notices))
+    assert len(notices) == 1 and 0 <= notices[0].delay <= 32

@@ -88,10 +88,10 @@ def test_repeated_scopes_and_endpoint() -> None:
     assert config.api_endpoint == "http://x/"
 
 
-@pytest.mark.parametrize("days", ["0", "-3"])
+@pytest.mark.parametrize("days", ["0", "-3", "3661", "4000000"])
 def test_bad_days_are_refused_with_a_message(days: str) -> None:
     result = subprocess.run([sys.executable, "-m", "tui", "--days", days], capture_output=True, text=True)
-    assert result.returncode == 2 and "--days must be 1 or more" in result.stderr
+    assert result.returncode == 2 and "--days must be from 1 to 3,660" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -259,7 +259,8 @@ async def test_errors_are_explained_on_screen(
 
 async def test_401_refresh_then_success(app: GcalApp, sandbox: Sandbox) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: loaded(app))
+        # The account is looked up after the events: wait for it, or that request may refresh too.
+        await wait_until(pilot, lambda: loaded(app) and events_screen(app).account is not None)
         sandbox.oauth_state.expire_access_tokens()
         before = len(event_requests(sandbox))
         await pilot.press("r")

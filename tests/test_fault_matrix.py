@@ -129,7 +129,7 @@ REFRESH_CASES = {
         always(status=200, body={"access_token": "ya29.x" * 100}, reset_after=20),
         "could not reach Google",
     ),
-    "timeout": (always(status=200, delay=TIMEOUT * 3), "could not reach Google"),
+    "timeout": (always(status=200, delay=TIMEOUT * 3), "Google did not answer in time"),
     "connection refused": (REFUSED, "could not reach Google (ConnectionRefusedError)"),
 }
 

@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,60 @@ def test_unwritable_directory_is_an_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(CredentialsFileError, match="Cannot write credentials"):
         save_credentials(blocker / "credentials.json", make_credentials())
+
+
+def written_with(**changes: object) -> str:
+    data = json.loads(make_credentials().to_json())
+    data.update(changes)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"client_id": None},
+        {"client_id": ""},
+        {"access_token": 5},
+        {"refresh_token": ["1//x"]},
+        {"client_secret": {"x": 1}},
+        {"token_uri": None},
+        {"scopes": [1, 2]},
+    ],
+    ids=lambda changes: "-".join(f"{name}={value!r}" for name, value in changes.items()),
+)
+def test_a_field_of_the_wrong_shape_makes_the_file_unusable(tmp_path: Path, changes: dict) -> None:
+    path = tmp_path / "credentials.json"
+    path.write_text(written_with(**changes))
+    with pytest.raises(CredentialsFileError, match=str(path)):
+        load_credentials(path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero-link", "folder"])
+def test_what_is_not_a_plain_file_is_refused_without_blocking(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "credentials.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero-link":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    outcome: list[object] = []
+
+    def load() -> None:
+        try:
+            load_credentials(path)
+        except CredentialsFileError as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    assert not reader.is_alive(), "reading the credentials blocked"
+    assert len(outcome) == 1 and str(path) in str(outcome[0])
+
+
+def test_an_oversized_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "credentials.json"
+    path.write_text(written_with(id_token_jwt="x" * 2_000_000))
+    with pytest.raises(CredentialsFileError, match="too large"):
+        load_credentials(path)

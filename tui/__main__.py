@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from tui import __version__
+from tui.calendar.limits import MAX_DAYS
 from tui.config import (
     CLIENT_SECRETS_ENV,
     CREDENTIALS_NAME,
@@ -104,6 +106,16 @@ def redirect_uri_option(text: str) -> str:
     return text
 
 
+def entry() -> None:
+    """The `gcal-tui` command: `main()`, then end the process at once. A worker still waiting on a
+    hung server would otherwise hold the exit until its timeout (Python waits for such threads);
+    every file gcal-tui writes is written atomically, so nothing is lost by not waiting."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run gcal-tui; its exit status. Whatever goes wrong unexpectedly, here or in the app, ends
     with a short report and status 1, never a traceback."""
@@ -121,8 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if args.days < 1:
-        print("gcal-tui: --days must be 1 or more", file=sys.stderr)
+    if not 1 <= args.days <= MAX_DAYS:
+        print(f"gcal-tui: --days must be from 1 to {MAX_DAYS:,} (ten years)", file=sys.stderr)
         return 2
     config = config_from_environment(
         client_secrets=args.client_secrets,
@@ -146,4 +158,4 @@ def run(argv: Sequence[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

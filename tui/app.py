@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterable
 from contextlib import suppress
@@ -22,6 +23,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
 from tui.settings import load_settings, save_settings
 from tui.text import safe_text
+from tui.worker_pool import NonWaitingPool
 
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
@@ -113,6 +115,7 @@ class GcalApp(App[None]):
             self.push_screen(HelpScreen(self.screen, list(self.BINDINGS)))
 
     def on_mount(self) -> None:
+        asyncio.get_running_loop().set_default_executor(NonWaitingPool())
         if self.config.reauth:
             self.push_screen(
                 SignInScreen(

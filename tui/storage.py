@@ -11,6 +11,7 @@ import fcntl
 import glob
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from oauth2client import client
 
 FILE_MODE = 0o600
+MAX_CREDENTIALS_BYTES = 1024 * 1024  # a real file is about 2 kB
 DIRECTORY_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
 _EXPECTED_CLASS = ("oauth2client.client", "OAuth2Credentials")
@@ -90,22 +92,52 @@ def _fsync_directory(directory: Path) -> None:
 def load_credentials(path: Path) -> client.OAuth2Credentials | None:
     """The stored credentials, None when there is no file, CredentialsFileError when unusable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_plain_file(path)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CredentialsFileError(f"Cannot read credentials from {path}: {exc}.") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CredentialsFileError(f"Cannot read credentials from {path}: {reason}.") from None
     from oauth2client import client  # here, not at the top: it is slow to import, and start-up needs none
 
     try:
         data = json.loads(text)
         # new_from_json imports whatever module the file names: only let it name ours.
-        if (data.get("_module"), data.get("_class")) != _EXPECTED_CLASS:
+        if not isinstance(data, dict) or (data.get("_module"), data.get("_class")) != _EXPECTED_CLASS:
             raise ValueError("not OAuth2Credentials")
+        _check_shapes(data)
         credentials = client.OAuth2Credentials.from_json(text)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CredentialsFileError(f"{path} is not a credentials file gcal-tui wrote ({exc}).") from None
     return credentials
+
+
+def _read_plain_file(path: Path) -> str:
+    """A regular file's text, at most MAX_CREDENTIALS_BYTES. Never through a symlink, and never
+    waiting on a FIFO or a device."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(0, "it is not a plain file")
+        data = file.read(MAX_CREDENTIALS_BYTES + 1)
+    if len(data) > MAX_CREDENTIALS_BYTES:
+        raise OSError(0, f"it is too large (over {MAX_CREDENTIALS_BYTES // 1024} kB)")
+    return data.decode("utf-8")
+
+
+def _check_shapes(data: dict[str, object]) -> None:
+    """oauth2client takes any JSON value for any field; a later use of a number or null crashes."""
+    for name in ("client_id", "token_uri"):
+        if not isinstance(data.get(name), str) or not data[name]:
+            raise ValueError(f"{name} is not text")
+    for name in ("access_token", "refresh_token", "client_secret", "revoke_uri", "id_token_jwt"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise ValueError(f"{name} is not text")
+    scopes = data.get("scopes")
+    if scopes is not None and not (
+        isinstance(scopes, str) or (isinstance(scopes, list) and all(isinstance(s, str) for s in scopes))
+    ):
+        raise ValueError("scopes are not text")
 
 
 def set_aside(path: Path, now: datetime.datetime) -> Path:

@@ -14,6 +14,7 @@ import httplib2
 from oauth2client import client
 
 from tui.auth.client_secrets import GOOGLE_REVOKE_URI
+from tui.http_deadline import within_deadline
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -45,7 +46,9 @@ def revoke(
     connection = httplib2.Http(timeout=timeout)
     for attempt in range(attempts):
         try:
-            response, _ = connection.request(uri, "POST", body=body, headers=headers)
+            response, _ = within_deadline(
+                connection, timeout, lambda: connection.request(uri, "POST", body=body, headers=headers)
+            )
         except (OSError, http_client.HTTPException, httplib2.HttpLib2Error) as error:
             if attempt + 1 < attempts:
                 sleep(retry_delay * 2**attempt)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from operator import attrgetter
 
+from tui.calendar.limits import FIRST_DAY, LAST_DAY
 from tui.calendar.model import Event, format_day
 
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -34,10 +35,11 @@ class DayRange:
         return datetime.combine(self.first, time(), zone), datetime.combine(end, time(), zone)
 
     def shifted(self, ranges: int) -> DayRange:
-        return DayRange(self.first + timedelta(days=self.days * ranges), self.days)
+        return self.starting(self.first + timedelta(days=self.days * ranges))
 
     def starting(self, day: date) -> DayRange:
-        return DayRange(day, self.days)
+        """The same number of days from `day`, kept between FIRST_DAY and LAST_DAY."""
+        return DayRange(min(max(day, FIRST_DAY), LAST_DAY - timedelta(days=self.days - 1)), self.days)
 
 
 @dataclass(frozen=True, eq=False, slots=True)

@@ -6,6 +6,7 @@ import email.utils
 import http.client
 import json
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,9 +22,11 @@ from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
 from tui.config import AppConfig
 from tui.credentials_store import usable_access_token
+from tui.http_deadline import within_deadline
 from tui.text import clip, safe_text
 
 PAGE_SIZE = 2500
+MAX_PAGES = 200  # 500,000 events: a chain longer than that is a server gone wrong
 REFRESH_MARGIN = timedelta(seconds=60)
 ZONE_MARGIN = timedelta(hours=3)  # two zones' midnights are at most 26 hours apart, a day and 2 hours
 RETRYABLE_403_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
@@ -110,7 +113,7 @@ class AuthorizedHttp:
         credentials = self.credentials
         before = {name: getattr(credentials, name) for name in TOKEN_FIELDS}
         try:
-            credentials.refresh(self._http)
+            within_deadline(self._http, self.timeout, lambda: credentials.refresh(self._http))
             if not usable_access_token(credentials.access_token):
                 raise ValueError("the answer's access_token is not a token")
         except client.HttpAccessTokenRefreshError as error:
@@ -135,6 +138,13 @@ class AuthorizedHttp:
                 "Check your network, then press r to retry.",
                 retry_reason="unreadable token refresh answer",
             ) from None
+        except TimeoutError:
+            raise CalendarError(
+                "transient",
+                "Refreshing the sign-in: Google did not answer in time; your stored sign-in is kept.",
+                "Check your network, then press r to retry.",
+                retry_reason="token refresh timed out",
+            ) from None
         except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
             raise CalendarError(
                 "transient",
@@ -157,13 +167,17 @@ class AuthorizedHttp:
 
         def send() -> tuple[httplib2.Response, bytes]:
             self.credentials.apply(headers)
-            return self._http.request(
-                uri,
-                method,
-                body=body,
-                headers=headers,
-                redirections=redirections,
-                connection_type=connection_type,
+            return within_deadline(
+                self._http,
+                self.timeout,
+                lambda: self._http.request(
+                    uri,
+                    method,
+                    body=body,
+                    headers=headers,
+                    redirections=redirections,
+                    connection_type=connection_type,
+                ),
             )
 
         response, content = send()
@@ -191,7 +205,7 @@ def _retry_after(response: httplib2.Response) -> float | None:
     value = response.get("retry-after")
     if not value:
         return None
-    if value.strip().isdigit():
+    if re.fullmatch(r"[0-9]+", value.strip()):  # not isdigit(): "²" is a digit that float() refuses
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -244,6 +258,7 @@ class CalendarClient:
         from tui.calendar.json_model import FastJsonModel
 
         self.http = AuthorizedHttp(credentials, timeout, now)
+        self.max_pages = MAX_PAGES
         self.retry = retry or RetryPolicy()
         self.on_retry = on_retry or (lambda notice: None)
         self.service = build(
@@ -352,16 +367,35 @@ class CalendarClient:
             "Press r to retry, or c for another calendar.",
         )
 
+    def _check_next_page(self, token: object, tokens_seen: set[str], pages: int) -> None:
+        """Stop a page chain that would not end: a token seen before, or too many pages."""
+        if not isinstance(token, str) or token in tokens_seen:
+            raise CalendarError(
+                "request",
+                f"Google Calendar sent the same page again after {pages} pages (a repeating page token).",
+                "Press r to retry; if it happens again, show fewer days (d).",
+            )
+        if pages >= self.max_pages:
+            raise CalendarError(
+                "request",
+                f"Google Calendar has more than {self.max_pages} pages of events for these days.",
+                "Show fewer days (d), or another calendar (c).",
+            )
+        tokens_seen.add(token)
+
     def calendars(self) -> list[CalendarInfo]:
         calendars: list[CalendarInfo] = []
         collection = self.service.calendarList()
         request = collection.list(maxResults=250)
+        tokens_seen: set[str] = set()
         while request is not None:
             response = self._execute(request)
             calendars += [
                 parse_calendar(item) for item in response.get("items", []) if isinstance(item, dict)
             ]
             request = collection.list_next(request, response)
+            if request is not None:
+                self._check_next_page(response.get("nextPageToken"), tokens_seen, len(tokens_seen) + 1)
         return calendars
 
     def event_pages(
@@ -385,11 +419,14 @@ class CalendarClient:
             **options,
         )
         number = 0
+        tokens_seen: set[str] = set()
         while request is not None:
             response = self._execute(request)
             number += 1
             items = response.get("items")
             request = collection.list_next(request, response)
+            if request is not None:
+                self._check_next_page(response.get("nextPageToken"), tokens_seen, number)
             yield EventPage(
                 number,
                 items if isinstance(items, list) else [],

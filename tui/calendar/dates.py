@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from tui.calendar.limits import FIRST_DAY, LAST_DAY
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RELATIVE = {"today": 0, "tomorrow": 1, "yesterday": -1}
@@ -29,7 +31,16 @@ def _weekday(word: str) -> int | None:
 
 def parse_day(text: str, today: date) -> date:
     """The day `text` names, counted from `today`; a weekday is the next one (today if it is that
-    day); a day and month without a year are this year's."""
+    day); a day and month without a year are this year's. Only days from 1900 to 2999."""
+    day = _named_day(text, today)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DayError(
+            f"{text.strip()!r} is too far away: choose a day from {FIRST_DAY.year} to {LAST_DAY.year}."
+        )
+    return day
+
+
+def _named_day(text: str, today: date) -> date:
     words = text.strip().casefold()
     if not words:
         raise DayError(f"Type a day: {EXAMPLES}.")

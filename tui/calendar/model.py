@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cached_property
 from html.parser import HTMLParser
 from typing import Any
@@ -239,16 +239,38 @@ def _person(value: Any) -> str:
     return f"{name} <{email}>" if name and email else name or email
 
 
+# Placing an event converts its times between zones and adds a day or a zone margin to them: an
+# instant this close to the ends of Python's time cannot take that.
+_EDGE_OF_TIME = timedelta(days=3)
+
+
 def parse_event(item: dict[str, Any], calendar: str = "") -> Event | None:
-    """An Event, or None for an item that cannot be shown (a cancelled exception has no start)."""
+    """An Event, or None for an item that cannot be shown: cancelled (a cancelled exception has no
+    start), times missing or unreadable, a date with a time, or an instant at the ends of time."""
     if item.get("status") == "cancelled":
         return None
     try:
-        start, _ = _when(item.get("start"))
-        end, _ = _when(item.get("end"))
-    except (ValueError, TypeError, AttributeError):
+        start, start_is_date = _when(item.get("start"))
+        end, end_is_date = _when(item.get("end"))
+        if start_is_date != end_is_date:
+            return None
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            zone = _item_zone(item)
+            start, end = (value if value.tzinfo else value.replace(tzinfo=zone) for value in (start, end))
+            for value in (start, end):
+                value.astimezone(UTC) + _EDGE_OF_TIME - _EDGE_OF_TIME * 2
+    except (ValueError, TypeError, AttributeError, OverflowError):
         return None
     return Event(item, start, end, calendar)
+
+
+def _item_zone(item: dict[str, Any]) -> tzinfo:
+    """The zone a time without an offset is in: the event's own, else UTC."""
+    name = (item.get("start") or {}).get("timeZone")
+    try:
+        return ZoneInfo(name) if isinstance(name, str) and name else UTC
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return UTC
 
 
 def parse_calendar(item: dict[str, Any]) -> CalendarInfo:

@@ -52,6 +52,7 @@ class Fault:
     delay: float = 0.0
     close_connection: bool = False  # close without answering
     reset_after: int | None = None  # answer, then reset the connection after this many body bytes
+    trickle: float = 0.0  # seconds between the body's bytes (a server that never quite stops)
     times: int | None = 1
 
 
@@ -260,6 +261,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
+        if fault.trickle:
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                time.sleep(fault.trickle)
+            return
         if fault.reset_after is None:
             self.wfile.write(data)
             return
