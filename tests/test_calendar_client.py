@@ -316,3 +316,16 @@ def test_any_retry_after_is_a_delay_or_ignored(
     notices: list[RetryNotice] = []
     assert all_events(client_for(sandbox, stored_credentials, notices))
     assert len(notices) == 1 and 0 <= notices[0].delay <= 32
+
+
+def test_an_answer_past_the_size_cap_ends_the_load_with_words(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.bounded_http
+
+    monkeypatch.setattr(tui.bounded_http, "MAX_ANSWER_BYTES", 100_000)
+    page = {"items": [{"id": "big", "summary": "x" * 200_000, "start": {"date": "2026-11-26"}}]}
+    sandbox.inject("events", Fault(status=200, body=page))
+    with pytest.raises(CalendarError, match="more than gcal-tui reads") as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert "fewer days" in caught.value.hint

@@ -170,3 +170,20 @@ def test_descriptions_keep_links_and_lines_and_lose_escapes(description: str, sh
     )
     assert event is not None
     assert event.description == shown
+
+
+def test_long_text_is_cut_when_read_and_says_so() -> None:
+    item = {
+        "id": "big",
+        "start": {"date": "2026-11-26"},
+        "end": {"date": "2026-11-27"},
+        "summary": "s" * 100_000,
+        "location": "l" * 100_000,
+        "description": "d" * 1_000_000,
+    }
+    event = parse_event(item)
+    assert event is not None
+    assert len(event.summary) <= 1_000 and event.summary.endswith("…")
+    assert len(event.location) <= 1_000
+    assert len(event.description) < 21_000 and "cut: 980,000 more characters" in event.description
+    assert len(item["description"]) < 21_000  # the page's JSON does not keep the rest either

@@ -16,8 +16,8 @@ from oauth2client import client, clientsecrets
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.redirect import ExpectedRedirect, issuer_of
+from tui.bounded_http import BoundedHttp
 from tui.credentials_store import usable_access_token
-from tui.http_deadline import within_deadline
 from tui.text import clip, safe_text
 
 EXCHANGE_TIMEOUT_SECONDS = 30.0
@@ -222,10 +222,7 @@ def exchange_code(
     """Run step 2 with a timeout (oauth2client's default HTTP object has none); every failure is an
     ExchangeError in words."""
     try:
-        connection = httplib2.Http(timeout=timeout)
-        credentials = within_deadline(
-            connection, timeout, lambda: attempt.flow.step2_exchange(code, http=connection)
-        )
+        credentials = attempt.flow.step2_exchange(code, http=BoundedHttp(timeout))
     except (client.FlowExchangeError, OSError, http.client.HTTPException, httplib2.HttpLib2Error) as exc:
         raise _exchange_error_for(exc) from None
     except KeyError:  # httplib2 follows a redirect to any scheme, and has no connection for ftp:

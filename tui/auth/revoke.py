@@ -14,7 +14,7 @@ import httplib2
 from oauth2client import client
 
 from tui.auth.client_secrets import GOOGLE_REVOKE_URI
-from tui.http_deadline import within_deadline
+from tui.bounded_http import AnswerTooLarge, BoundedHttp
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -43,13 +43,11 @@ def revoke(
     uri = credentials.revoke_uri or GOOGLE_REVOKE_URI
     body = urlencode({"token": token})
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    connection = httplib2.Http(timeout=timeout)
+    connection = BoundedHttp(timeout)
     for attempt in range(attempts):
         try:
-            response, _ = within_deadline(
-                connection, timeout, lambda: connection.request(uri, "POST", body=body, headers=headers)
-            )
-        except (OSError, http_client.HTTPException, httplib2.HttpLib2Error) as error:
+            response, _ = connection.request(uri, "POST", body=body, headers=headers)
+        except (OSError, http_client.HTTPException, httplib2.HttpLib2Error, AnswerTooLarge) as error:
             if attempt + 1 < attempts:
                 sleep(retry_delay * 2**attempt)
                 continue

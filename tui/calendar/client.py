@@ -18,11 +18,11 @@ from typing import Any
 import httplib2
 from oauth2client import client
 
+from tui.bounded_http import AnswerTooLarge, BoundedHttp
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
 from tui.config import AppConfig
 from tui.credentials_store import usable_access_token
-from tui.http_deadline import within_deadline
 from tui.text import clip, safe_text
 
 PAGE_SIZE = 2500
@@ -99,7 +99,7 @@ class AuthorizedHttp:
         self, credentials: client.OAuth2Credentials, timeout: float, now: Callable[[], datetime]
     ) -> None:
         self.credentials = credentials
-        self._http = httplib2.Http(timeout=timeout)
+        self._http = BoundedHttp(timeout)
         self.timeout = timeout
         self.now = now
 
@@ -113,7 +113,7 @@ class AuthorizedHttp:
         credentials = self.credentials
         before = {name: getattr(credentials, name) for name in TOKEN_FIELDS}
         try:
-            within_deadline(self._http, self.timeout, lambda: credentials.refresh(self._http))
+            credentials.refresh(self._http)
             if not usable_access_token(credentials.access_token):
                 raise ValueError("the answer's access_token is not a token")
         except client.HttpAccessTokenRefreshError as error:
@@ -167,17 +167,13 @@ class AuthorizedHttp:
 
         def send() -> tuple[httplib2.Response, bytes]:
             self.credentials.apply(headers)
-            return within_deadline(
-                self._http,
-                self.timeout,
-                lambda: self._http.request(
-                    uri,
-                    method,
-                    body=body,
-                    headers=headers,
-                    redirections=redirections,
-                    connection_type=connection_type,
-                ),
+            return self._http.request(
+                uri,
+                method,
+                body=body,
+                headers=headers,
+                redirections=redirections,
+                connection_type=connection_type,
             )
 
         response, content = send()
@@ -312,6 +308,12 @@ class CalendarClient:
                 "transient",
                 f"Cannot reach Google Calendar ({error.__class__.__name__}).",
                 "Check your network, then press r to retry.",
+            ) from None
+        except AnswerTooLarge as error:
+            raise CalendarError(
+                "request",
+                f"Google Calendar sent {error} for one page, more than gcal-tui reads.",
+                "Show fewer days (d), or another calendar (c).",
             ) from None
         except ValueError:
             result = None

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.text import safe_text
+from tui.text import clip, safe_text
 
 
 @dataclass(frozen=True)
@@ -244,11 +244,27 @@ def _person(value: Any) -> str:
 _EDGE_OF_TIME = timedelta(days=3)
 
 
+# The most of each text kept from an event; the rest is dropped from the page's JSON too.
+TEXT_LIMITS = {"summary": 1_000, "location": 1_000, "description": 20_000}
+
+
+def _cut_long_text(item: dict[str, Any]) -> None:
+    for name, limit in TEXT_LIMITS.items():
+        value = item.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            if name == "description":
+                item[name] = f"{value[:limit]}\n… (cut: {len(value) - limit:,} more characters)"
+            else:
+                item[name] = clip(value, limit)
+
+
 def parse_event(item: dict[str, Any], calendar: str = "") -> Event | None:
     """An Event, or None for an item that cannot be shown: cancelled (a cancelled exception has no
-    start), times missing or unreadable, a date with a time, or an instant at the ends of time."""
+    start), times missing or unreadable, a date with a time, or an instant at the ends of time.
+    Text past TEXT_LIMITS is cut, in `item` as well."""
     if item.get("status") == "cancelled":
         return None
+    _cut_long_text(item)
     try:
         start, start_is_date = _when(item.get("start"))
         end, end_is_date = _when(item.get("end"))
