@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,32 @@ def test_unusable_redirect_uri_is_refused_before_the_app_starts(uri: str, why: s
     assert result.returncode == 2
     assert "--redirect-uri" in result.stderr and why in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_sandbox_prints_the_command_to_use_with_it(tmp_path: Path) -> None:
+    secrets, credentials = tmp_path / "client secrets.json", tmp_path / "credentials.json"
+    command = [
+        sys.executable,
+        "-m",
+        "tui.sandbox",
+        "--client-secrets",
+        str(secrets),
+        "--credentials",
+        str(credentials),
+    ]
+    sandbox = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert sandbox.stdout is not None
+        first, second = sandbox.stdout.readline(), sandbox.stdout.readline()
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=30)
+    api_root = first.split()[2].rstrip(";")
+    words = shlex.split(second.removeprefix("run: "))
+    assert words[0] == "gcal-tui"
+    args = build_parser().parse_args(words[1:])
+    assert (args.client_secrets, args.credentials, args.api_endpoint) == (
+        str(secrets),
+        str(credentials),
+        api_root,
+    )

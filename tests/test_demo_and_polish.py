@@ -32,6 +32,7 @@ async def test_demo_signs_in_with_one_key_and_never_touches_real_files(tmp_path:
     demo = Demo(base_config(tmp_path))
     try:
         assert demo.config.demo and demo.config.credentials_path.parent == demo.directory
+        assert demo.config.settings_path is not None and demo.config.settings_path.parent == demo.directory
         app = make_app(demo.config)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(
@@ -61,6 +62,8 @@ async def test_demo_key_is_absent_outside_the_demo(app_for: Callable[..., GcalAp
         await wait_until(
             pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.attempt is not None
         )
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "New link" in titles and not any(title.startswith("Demo") for title in titles)
         await pilot.press("ctrl+b")
         await pilot.pause(0.3)
     assert sandbox.requests_to("/o/oauth2/approve") == []

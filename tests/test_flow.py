@@ -67,7 +67,19 @@ def test_reused_code_is_invalid_grant_with_a_way_out(client_secrets: Path) -> No
     assert "expired" in caught.value.message and "already used" in caught.value.message
     assert "invalid_grant (Bad Request)" in caught.value.message
     assert "ctrl+r" in caught.value.hint
-    assert not caught.value.retryable
+    assert "mistyped" in caught.value.message
+    assert caught.value.retryable  # the attempt still takes the right code (a stray paste must not end it)
+
+
+def test_a_malformed_code_is_called_cut_or_mistyped(sandbox: Sandbox, client_secrets: Path) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    malformed = {"error": "invalid_grant", "error_description": "Malformed auth code."}
+    sandbox.inject("token", Fault(status=400, body=malformed))
+    with pytest.raises(ExchangeError, match="cut short or mistyped") as caught:
+        exchange_code(attempt, code)
+    assert caught.value.retryable
+    assert exchange_code(attempt, code).access_token  # the whole code, pasted again, works
 
 
 def test_wrong_client_secret_is_invalid_client(sandbox: Sandbox, client_secrets: Path) -> None:

@@ -14,7 +14,7 @@ from oauth2client import client
 from oauth2client.file import Storage
 from textual.widgets import Input, Static
 
-from tests.conftest import wait_until
+from tests.conftest import screen_lines, wait_until
 from tui.app import GcalApp
 from tui.auth.flow import exchange_code
 from tui.auth.redirect import code_from_pasted
@@ -22,6 +22,7 @@ from tui.sandbox import Sandbox
 from tui.sandbox.browser import consent, follow_redirect
 from tui.sandbox.server import Fault
 from tui.screens.events import EventsScreen
+from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
 from tui.storage import save_credentials
 
@@ -94,6 +95,10 @@ async def test_copy_falls_back_to_osc52_when_pyperclip_fails(
         await wait_until(pilot, lambda: app.clipboard != "")
         assert screen.attempt is not None and app.clipboard == screen.attempt.authorize_url
         await wait_until(pilot, lambda: any("OSC 52" in n.message for n in app._notifications))
+        await pilot.press("ctrl+y")  # said once per run; then only that it was copied
+        await wait_until(pilot, lambda: len(app._notifications) == 2)
+        assert [("OSC 52" in n.message) for n in app._notifications] == [True, False]
+        assert "copied" in list(app._notifications)[-1].message
 
 
 async def test_open_without_a_browser_says_so(
@@ -395,3 +400,38 @@ async def test_a_busy_port_is_explained_and_pasting_still_works(
             await paste(pilot, location)
             await wait_until(pilot, lambda: on_events_screen(app))
     assert_stored(credentials_path)
+
+
+@pytest.mark.parametrize("stray", ["hello", "truncated"])
+async def test_a_refused_paste_does_not_end_the_attempt(
+    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox, stray: str
+) -> None:
+    app = app_for()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await ready(pilot)
+        location = await consent_in_browser(screen)
+        assert screen.attempt is not None
+        code = code_from_pasted(location, screen.attempt.expected)
+        await paste(pilot, "hello" if stray == "hello" else code[: len(code) // 2])
+        await wait_until(pilot, lambda: "mistyped" in status_text(screen))
+        assert not screen.query_one("#code", Input).disabled
+        page = await asyncio.to_thread(follow_redirect, location)  # the real redirect still works
+        assert page.status == 200
+        await wait_until(pilot, lambda: on_events_screen(app))
+    assert_stored(credentials_path)
+    assert len(sandbox.requests_to("/token")) == 2
+
+
+async def test_the_footer_offers_f1_for_help_while_typing_and_f1_opens_it(
+    app_for: Callable[..., GcalApp],
+) -> None:
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.2)
+        footer = screen_lines(app)[-1]
+        assert "F1 Help" in footer and "? Help" not in footer
+        await pilot.press("question_mark")
+        assert app.screen.query_one("#code", Input).value == "?"  # typed, as the footer implies
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))

@@ -155,7 +155,9 @@ class GcalApp(App[None]):
         yield from super().get_system_commands(screen)
         seen = set()
         for binding in screen.BINDINGS:
-            if isinstance(binding, Binding) and binding.description and binding.action not in seen:
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                continue
+            if screen.check_action(binding.action, ()) is not False:  # as the keys themselves are
                 seen.add(binding.action)
                 key = binding.key_display or binding.key.split(",")[0]
                 yield SystemCommand(

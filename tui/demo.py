@@ -24,6 +24,7 @@ class Demo:
             client_secrets_searched=(secrets,),
             credentials_path=self.directory / "credentials.json",
             api_endpoint=self.sandbox.base_url,
+            settings_path=self.directory / "settings.json",  # a theme tried in the demo stays there
             demo=True,
         )
 

@@ -129,11 +129,18 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
             detail = f" Google said: {code}" + (f" ({description})" if description else "") + "."
         else:
             detail = f" ({description})"
+        if code == "invalid_grant" and "malformed" in description.casefold():
+            return ExchangeError(
+                "Google could not read the code: it was cut short or mistyped." + detail,
+                "Paste the whole URL from the browser's address bar, or wait for the browser's redirect.",
+                retryable=True,
+            )
         if code == "invalid_grant":
             return ExchangeError(
-                "The code was refused: it has expired (codes last 10 minutes) or was already used." + detail,
-                "Start again: press ctrl+r for a new link.",
-                retryable=False,
+                "The code was refused: it was mistyped or cut short, has expired (codes last 10 minutes), "
+                "or was already used." + detail,
+                "Paste the whole URL from the browser's address bar, or press ctrl+r for a new link.",
+                retryable=True,  # the attempt still takes the right code
             )
         if code == "invalid_client":
             return ExchangeError(

@@ -94,12 +94,7 @@ class SignInSession:
         return AttemptSetup(attempt, redirect_uri if self._listener else None, reason)
 
     def close(self) -> None:
-        listener = self.detach_listener()
+        """Stop listening; waits (briefly) for the listener's thread. Safe from any thread."""
+        listener, self._listener = self._listener, None
         if listener is not None:
             listener.close()
-
-    def detach_listener(self) -> LoopbackListener | None:
-        """The listener, for the caller to close: closing waits for its thread, and the UI thread
-        hands that wait to a worker."""
-        listener, self._listener = self._listener, None
-        return listener

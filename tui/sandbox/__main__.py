@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import shlex
 import signal
 import threading
 from datetime import date
@@ -18,14 +19,31 @@ from tui.sandbox.server import Sandbox
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tui.sandbox")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--client-secrets", type=Path, required=True, help="where to write them")
-    parser.add_argument("--client-type", choices=("installed", "web"), default="installed")
-    parser.add_argument("--credentials", type=Path, help="sign in and store credentials here")
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.sandbox",
+        description="A local stand-in for Google's OAuth 2.0 server and Calendar v3 API on 127.0.0.1, "
+        "serving sample events; it prints the gcal-tui command to use with it. Ctrl-C stops it.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port to serve on (default: one the OS picks)")
+    parser.add_argument(
+        "--client-secrets", type=Path, required=True, help="where to write a client secrets file for it"
+    )
+    parser.add_argument(
+        "--client-type",
+        choices=("installed", "web"),
+        default="installed",
+        help="the kind of OAuth client in that file (default: installed, as a Desktop app)",
+    )
+    parser.add_argument(
+        "--credentials", type=Path, help="also sign in at once and store the credentials here"
+    )
     parser.add_argument("--bulk", type=int, metavar="N", help="serve N plain events instead of the sample")
-    parser.add_argument("--page-size", type=int, default=2500, help="cap on events per page")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each Calendar request")
+    parser.add_argument(
+        "--page-size", type=int, default=2500, help="the most events on one page (default 2500)"
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds added to each Calendar request (default 0)"
+    )
     args = parser.parse_args()
     sandbox = Sandbox(calendars=bulk(date.today(), args.bulk) if args.bulk is not None else None).start(
         args.port
@@ -39,6 +57,10 @@ def main() -> None:
         save_credentials(args.credentials, sign_in_directly(args.client_secrets))
     sandbox.calendar_api.latency = args.latency
     print(f"sandbox at {sandbox.base_url}; client secrets in {args.client_secrets}", flush=True)
+    command = f"gcal-tui --client-secrets {shlex.quote(str(args.client_secrets))}"
+    if args.credentials:
+        command += f" --credentials {shlex.quote(str(args.credentials))}"
+    print(f"run: {command} --api-endpoint {sandbox.base_url}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):

@@ -26,7 +26,7 @@ from tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from tui.auth.flow import SignInAttempt
-    from tui.auth.listener import CallbackResult, LoopbackListener
+    from tui.auth.listener import CallbackResult
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 
@@ -278,14 +278,17 @@ class SignInScreen(Screen[None]):
             return
         self._set_busy(True)
         self.status.add("wait", f"Exchanging the code from {source} for credentials…")
-        self.exchange(attempt, code, self.session.detach_listener())
+        self.exchange(attempt, code)
 
     def _set_busy(self, busy: bool) -> None:
         self.query_one("#exchange", Button).disabled = busy
         self.query_one("#code", Input).disabled = busy
 
     @work(thread=True, exclusive=True, group="exchange")
-    def exchange(self, attempt: SignInAttempt, code: str, listener: LoopbackListener | None) -> None:
+    def exchange(self, attempt: SignInAttempt, code: str) -> None:
+        """A refused code (a stray or cut paste) leaves the attempt and its listener as they were,
+        for the right code; the listener stops once the sign-in succeeds or cannot go on. It is
+        stopped here, not on the UI thread: that waits for its thread."""
         from tui.auth.flow import ExchangeError, exchange_code
 
         try:
@@ -294,14 +297,15 @@ class SignInScreen(Screen[None]):
         except ExchangeError as error:
             if error.retryable:
                 attempt.release()
+            else:
+                self.session.close()
             self.post_message(ExchangeFailed(error))
         except CredentialsFileError as error:
+            self.session.close()
             self.post_message(ExchangeFailed(error))
         else:
             self.post_message(SignedIn(credentials))
-        finally:
-            if listener is not None:  # closed here, not on the UI thread: it waits for its thread
-                listener.close()
+            self.session.close()
 
     def on_exchange_failed(self, message: ExchangeFailed) -> None:
         self._set_busy(False)

@@ -1,5 +1,5 @@
-"""Textual's Footer, Quit and Help first, rebuilt once however often the bindings change before the
-next refresh.
+"""Textual's Footer, Quit and Help first (Help as F1 while a text field has focus), rebuilt once
+however often the bindings change before the next refresh.
 
 A new screen changes its bindings several times while it mounts and takes focus; Textual's Footer
 rebuilds all its keys for each change (about 15 ms each), which showed up in the time to first rows.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
 FIRST_ACTIONS = ("quit", "help")  # the keys a narrow terminal must still show
@@ -23,6 +23,10 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         first = [key for key in keys if isinstance(key, FooterKey) and key.action in FIRST_ACTIONS]
+        if isinstance(self.screen.focused, Input):  # "?" types into the field: say the other key
+            for key in first:
+                if key.action == "help":
+                    key.key, key.key_display = "f1", "F1"
         yield from sorted(first, key=lambda key: FIRST_ACTIONS.index(key.action))
         yield from (key for key in keys if key not in first)
 
