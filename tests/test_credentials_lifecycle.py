@@ -385,3 +385,27 @@ def test_two_writers_and_a_reader_never_see_half_a_file(
     assert read.stdout.strip() == "600"
     assert Storage(str(path)).get().access_token[-1] in "XY"
     assert sorted(p.name for p in path.parent.iterdir()) == ["credentials.json"]
+
+
+async def test_a_renewed_token_that_cannot_be_saved_is_said_and_kept_in_memory(
+    app_for: Callable[..., GcalApp],
+    stored_credentials: OAuth2Credentials,
+    credentials_path: Path,
+    sandbox: Sandbox,
+) -> None:
+    app = app_for()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
+        )
+        screen = app.screen
+        assert isinstance(screen, EventsScreen)
+        credentials_path.unlink()
+        credentials_path.mkdir()  # as a full disk would, the save fails (even for root)
+        sandbox.oauth_state.expire_access_tokens()
+        before = len(refreshes(sandbox))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.unsaved is not None and screen.refreshed_at is not None)
+        assert len(refreshes(sandbox)) == before + 1
+        assert "not saved" in screen.status.plain and "Is a directory" in screen.status.plain
+        assert screen.notice is None  # the events loaded with the renewed token, in memory

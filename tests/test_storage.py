@@ -6,6 +6,8 @@ import datetime
 import json
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -143,3 +145,32 @@ def test_an_oversized_file_is_refused(tmp_path: Path) -> None:
     path.write_text(written_with(id_token_jwt="x" * 2_000_000))
     with pytest.raises(CredentialsFileError, match="too large"):
         load_credentials(path)
+
+
+def test_folders_made_under_umask_000_are_private(tmp_path: Path) -> None:
+    target = tmp_path / "home" / ".local" / "share" / "gcal-tui" / "credentials.json"
+    script = (
+        "import os, sys; from pathlib import Path; os.umask(0); "
+        "from tui.storage import write_private_file; write_private_file(Path(sys.argv[1]), 'x')"
+    )
+    subprocess.run([sys.executable, "-c", script, str(target)], check=True)
+    for folder in (tmp_path / "home", target.parent.parent.parent, target.parent.parent, target.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_credentials_file_others_can_read_is_made_private_and_said_once(
+    tmp_path: Path, client_secrets: Path
+) -> None:
+    from tui.auth.stored import check_stored
+    from tui.config import READONLY_SCOPE
+    from tui.sandbox.browser import sign_in_directly
+
+    path = tmp_path / "credentials.json"
+    save_credentials(path, sign_in_directly(client_secrets))
+    os.chmod(path, 0o644)
+    now = datetime.datetime.now(datetime.UTC)
+    first = check_stored(path, client_secrets, (READONLY_SCOPE,), now)
+    assert first.credentials is not None and first.note is not None and "0644" in first.note
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert check_stored(path, client_secrets, (READONLY_SCOPE,), now).note is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections.abc import Iterable
 from contextlib import suppress
@@ -115,7 +116,10 @@ class GcalApp(App[None]):
             self.push_screen(HelpScreen(self.screen, list(self.BINDINGS)))
 
     def on_mount(self) -> None:
-        asyncio.get_running_loop().set_default_executor(NonWaitingPool())
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(NonWaitingPool())
+        for ending in (signal.SIGTERM, signal.SIGHUP):  # leave as ctrl+q does: the terminal restored
+            loop.add_signal_handler(ending, self.exit)
         if self.config.reauth:
             self.push_screen(
                 SignInScreen(

@@ -37,7 +37,7 @@ def write_private_file(path: Path, text: str) -> None:
 
     Writers take turns (an exclusive lock on the folder), so a temp file found while holding the
     lock is the leftover of a writer that was killed: it is removed, as it may hold the secrets."""
-    path.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    make_private_folders(path.parent)
     with _writers_lock(path.parent):
         for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
             with contextlib.suppress(OSError):
@@ -55,6 +55,31 @@ def write_private_file(path: Path, text: str) -> None:
                 os.unlink(temp_name)
             raise
         _fsync_directory(path.parent)
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create `folder` and any missing parents 0700 whatever the umask (mkdir(parents=True) makes
+    the parents with the umask's mode: 0777 under umask 000)."""
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            new.mkdir(mode=DIRECTORY_MODE)
+            os.chmod(new, DIRECTORY_MODE)
+
+
+def make_private(path: Path) -> str | None:
+    """If others may read or write the credentials file, make it 0600; what was done, in words."""
+    try:
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+        if not stat.S_ISREG(os.lstat(path).st_mode) or not mode & 0o077:
+            return None
+        os.chmod(path, FILE_MODE, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        return None
+    return f"{path} could be read by others (mode {mode:04o}); it is now {FILE_MODE:04o}."
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.auth.client_secrets import ClientSecretsError, load_client_secrets
-from tui.storage import CredentialsFileError, load_credentials, set_aside
+from tui.storage import CredentialsFileError, load_credentials, make_private, set_aside
 
 if TYPE_CHECKING:
     from oauth2client import client
@@ -27,6 +27,7 @@ IMPLIED_SCOPES = {
 class StoredSignIn:
     credentials: client.OAuth2Credentials | None
     reason: str | None  # why the sign-in screen is shown, when there was something stored
+    note: str | None = None  # something fixed on the way (a file others could read)
 
 
 def covers(granted: set[str], requested: Sequence[str]) -> bool:
@@ -68,4 +69,4 @@ def check_stored(
     from tui.credentials_store import CredentialsStore  # imports oauth2client, as loading did
 
     credentials.set_store(CredentialsStore(credentials_path))
-    return StoredSignIn(credentials, None)
+    return StoredSignIn(credentials, None, make_private(credentials_path))

@@ -78,11 +78,19 @@ class EventsScreen(Screen[None]):
     credentials: reactive[OAuth2Credentials | None] = reactive(None, init=False)
     status: reactive[Text] = reactive(Text)
 
+    unsaved: reactive[str | None] = reactive(None)  # why a renewed token could not be saved
+
     @dataclass
     class StoredSignInUsable(Message):
         """The worker found the stored credentials good to use."""
 
         credentials: OAuth2Credentials
+
+    @dataclass
+    class TokenSaveChecked(Message):
+        """After a load: whether the last renewed token could be written (None: it could)."""
+
+        problem: str | None
 
     def __init__(self, config: AppConfig, credentials: OAuth2Credentials | None = None) -> None:
         """Without credentials, the screen checks the stored ones itself (in its worker, after its
@@ -154,6 +162,11 @@ class EventsScreen(Screen[None]):
             self.post_message(EventsLoadFailed(generation, error))
         finally:
             gc.enable()
+            write_error = getattr(credentials.store, "write_error", None)
+            self.post_message(self.TokenSaveChecked(str(write_error) if write_error else None))
+
+    def on_events_screen_token_save_checked(self, message: TokenSaveChecked) -> None:
+        self.unsaved = message.problem
 
     def use_stored_credentials(self) -> OAuth2Credentials | None:
         """In the worker: load and check the stored sign-in; if it cannot be used, say why."""
@@ -167,6 +180,8 @@ class EventsScreen(Screen[None]):
             self.post_message(SignInNeeded(stored.reason))
             return None
         self.post_message(self.StoredSignInUsable(stored.credentials))
+        if stored.note:
+            self.app.notify(stored.note, severity="warning", timeout=10)
         return stored.credentials
 
     def on_events_screen_stored_sign_in_usable(self, message: StoredSignInUsable) -> None:
@@ -261,6 +276,10 @@ class EventsScreen(Screen[None]):
         status.append(f"  ·  {count:,} event{'s' if count != 1 else ''}")
         if self.filter_text:
             status.append(f" matching “{self.filter_text}” (of {self.total_count:,})")
+        if self.unsaved is not None:
+            status.append(
+                f"  ·  ⚠ Sign-in renewed but not saved (works until you quit): {self.unsaved}", style="yellow"
+            )
         if self.notice is not None:
             status.append("  ·  ")
             status.append_text(self.notice)
