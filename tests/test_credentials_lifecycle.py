@@ -394,10 +394,8 @@ async def test_a_renewed_token_that_cannot_be_saved_is_said_and_kept_in_memory(
     sandbox: Sandbox,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=(160, 30)) as pilot:
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
-        )
+    async with app.run_test(size=(160, 30)) as pilot:  # wide: the whole status line is shown
+        await wait_until(pilot, lambda: loaded(app))
         screen = app.screen
         assert isinstance(screen, EventsScreen)
         credentials_path.unlink()
