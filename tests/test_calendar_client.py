@@ -329,3 +329,67 @@ def test_an_answer_past_the_size_cap_ends_the_load_with_words(
     with pytest.raises(CalendarError, match="more than gcal-tui reads") as caught:
         all_events(client_for(sandbox, stored_credentials))
     assert "fewer days" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "words"),
+    [
+        (
+            401,
+            {"error": "deleted_client", "error_description": "The OAuth client was deleted."},
+            "configuration",
+            "was deleted",
+        ),
+        (
+            401,
+            {"error": "unauthorized_client", "error_description": "Unauthorized"},
+            "configuration",
+            "not allowed",
+        ),
+        (
+            400,
+            {"error": "admin_policy_enforced", "error_description": "Blocked."},
+            "configuration",
+            "administrator",
+        ),
+        (
+            400,
+            {
+                "error": "invalid_grant",
+                "error_description": "reauth related error (invalid_rapt)",
+                "error_subtype": "invalid_rapt",
+            },
+            "sign_in",
+            "re-authentication",
+        ),
+    ],
+    ids=["deleted_client", "unauthorized_client", "admin_policy_enforced", "invalid_rapt"],
+)
+def test_refresh_errors_say_what_to_change(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, status: int, body: dict, kind: str, words: str
+) -> None:
+    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    sandbox.inject("token", Fault(status=status, body=body, times=None))
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.kind == kind
+    assert words in caught.value.message
+    assert "Sign in again." != caught.value.hint
+    assert f"{body['error']}{body['error_description']}" not in caught.value.message  # not glued
+
+
+@pytest.mark.parametrize("reason", ["dailyLimitExceeded", "quotaExceeded"])
+def test_a_used_up_quota_is_called_a_quota(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, reason: str
+) -> None:
+    body = {
+        "error": {
+            "code": 403,
+            "message": "Quota exceeded.",
+            "errors": [{"domain": "usageLimits", "reason": reason}],
+        }
+    }
+    sandbox.inject("events", Fault(status=403, body=body, times=None))
+    with pytest.raises(CalendarError, match="quota") as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert "forbidden" not in caught.value.message

@@ -35,6 +35,8 @@ TOKEN_ERROR_CODES = (
     "access_denied",
     "server_error",
     "temporarily_unavailable",
+    "deleted_client",
+    "admin_policy_enforced",
 )
 
 

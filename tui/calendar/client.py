@@ -18,6 +18,7 @@ from typing import Any
 import httplib2
 from oauth2client import client
 
+from tui.auth.flow import TOKEN_ERROR_CODES, split_flow_error
 from tui.bounded_http import AnswerTooLarge, BoundedHttp
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
@@ -210,9 +211,38 @@ def _retry_after(response: httplib2.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+# Refresh errors that signing in again does not cure: (message, what to change).
+_CLIENT_PROBLEMS = {
+    "deleted_client": (
+        "The OAuth client these credentials were made with was deleted in Google Cloud console.",
+        "Create a Desktop app client, save its JSON as the client secrets, then sign in again.",
+    ),
+    "unauthorized_client": (
+        "The OAuth client is not allowed to renew this sign-in (its type or settings changed).",
+        "Use a Desktop app client's JSON as the client secrets, then sign in again.",
+    ),
+    "admin_policy_enforced": (
+        "Your Google Workspace administrator does not allow this app to use your account.",
+        "Ask your administrator to allow the app's client id, or use another account.",
+    ),
+}
+
+
 def _refresh_error(error: client.HttpAccessTokenRefreshError) -> CalendarError:
     text = clip(safe_text(str(error)))
     status = getattr(error, "status", None)
+    head, _, tail = text.partition(": ")  # oauth2client writes "code: description" here
+    code, description = (head, tail) if head in TOKEN_ERROR_CODES else split_flow_error(text)
+    said = f" Google said: {code}" + (f" ({description})" if description else "") + "." if code else ""
+    if code in _CLIENT_PROBLEMS:
+        message, hint = _CLIENT_PROBLEMS[code]
+        return CalendarError("configuration", message + said, hint)
+    if "invalid_rapt" in text:
+        return CalendarError(
+            "sign_in",
+            "Your Google Workspace asks you to sign in again from time to time (re-authentication)." + said,
+            "Sign in again; this is expected every so often on Workspace accounts.",
+        )
     if text.startswith("invalid_grant"):
         return CalendarError(
             "sign_in",
@@ -346,6 +376,13 @@ class CalendarClient:
                 "configuration",
                 f"The Google Calendar API is not enabled for this project{detail}.",
                 "Enable it in Google Cloud console (APIs & Services > Library), wait a minute, press r.",
+            )
+        if status == 403 and reason in ("dailyLimitExceeded", "quotaExceeded"):
+            return CalendarError(
+                "request",
+                f"The Google Cloud project's Calendar API quota is used up{detail}.",
+                "Wait (daily quotas reset at midnight Pacific time), or ask for more quota in Google Cloud "
+                "console.",
             )
         if status == 403 and reason == "insufficientPermissions":
             return CalendarError(
