@@ -82,7 +82,7 @@ async def test_narrower_scopes_ask_to_sign_in_again(
     app = app_for(scopes=(FULL_SCOPE,))
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in_screen(pilot, app)
-        assert "does not grant all the requested scopes" in status(screen)
+        assert "does not grant calendar. Sign in again to grant it" in status(screen)
 
 
 async def test_a_broader_stored_scope_covers_readonly(

@@ -174,3 +174,17 @@ def test_a_credentials_file_others_can_read_is_made_private_and_said_once(
     assert first.credentials is not None and first.note is not None and "0644" in first.note
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert check_stored(path, client_secrets, (READONLY_SCOPE,), now).note is None
+
+
+def test_stored_credentials_missing_a_granted_scope_say_which(tmp_path: Path, client_secrets: Path) -> None:
+    from tui.auth.stored import check_stored
+    from tui.config import READONLY_SCOPE
+    from tui.sandbox.browser import sign_in_directly
+
+    path = tmp_path / "credentials.json"
+    credentials = sign_in_directly(client_secrets)
+    credentials.token_response = {**credentials.token_response, "scope": "openid"}
+    save_credentials(path, credentials)
+    stored = check_stored(path, client_secrets, (READONLY_SCOPE,), datetime.datetime.now(datetime.UTC))
+    assert stored.credentials is None and stored.reason is not None
+    assert "calendar.readonly" in stored.reason

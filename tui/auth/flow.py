@@ -16,6 +16,7 @@ from oauth2client import client, clientsecrets
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.redirect import ExpectedRedirect, issuer_of
+from tui.auth.stored import granted_scopes, missing_scopes, scope_words
 from tui.bounded_http import BoundedHttp
 from tui.credentials_store import usable_access_token
 from tui.text import clip, safe_text
@@ -247,6 +248,14 @@ def exchange_code(
         raise _unreadable_answer()
     if not isinstance(credentials.refresh_token, str | None):
         raise _unreadable_answer()
+    missing = missing_scopes(granted_scopes(credentials), attempt.flow.scope.split())
+    if missing:
+        raise ExchangeError(
+            f"Google granted the sign-in without {scope_words(missing)}: its box was unticked on "
+            "Google's page, and gcal-tui cannot show your calendar without it.",
+            "Press ctrl+r for a new link and leave every box ticked.",
+            retryable=False,
+        )
     return credentials
 
 

@@ -31,10 +31,28 @@ class StoredSignIn:
 
 
 def covers(granted: set[str], requested: Sequence[str]) -> bool:
+    return not missing_scopes(granted, requested)
+
+
+def missing_scopes(granted: set[str], requested: Sequence[str]) -> list[str]:
     effective = set(granted)
     for scope in granted:
         effective |= IMPLIED_SCOPES.get(scope, set())
-    return set(requested) <= effective
+    return [scope for scope in requested if scope not in effective]
+
+
+def granted_scopes(credentials: client.OAuth2Credentials) -> set[str]:
+    """What Google granted: the token answer's `scope` (Google's consent screen lets a person untick
+    a scope, and oauth2client's own `scopes` are only what was asked for), else what was asked."""
+    response = credentials.token_response
+    granted = response.get("scope") if isinstance(response, dict) else None
+    if isinstance(granted, str):
+        return set(granted.split())
+    return set(credentials.scopes or ())
+
+
+def scope_words(scopes: Sequence[str]) -> str:
+    return ", ".join(scope.removeprefix("https://www.googleapis.com/auth/") for scope in scopes)
 
 
 def check_stored(
@@ -60,9 +78,12 @@ def check_stored(
             f"The stored sign-in belongs to another OAuth client ({credentials.client_id[:12]}…), "
             f"not the one in {client_secrets_path}. Sign in again to use this one.",
         )
-    if not covers(set(credentials.scopes or ()), scopes):
+    missing = missing_scopes(granted_scopes(credentials), scopes)
+    if missing:
         return StoredSignIn(
-            None, "The stored sign-in does not grant all the requested scopes. Sign in again to grant them."
+            None,
+            f"The stored sign-in does not grant {scope_words(missing)}. Sign in again to grant it "
+            "(and leave its box ticked on Google's page).",
         )
     if credentials.invalid or not credentials.refresh_token:
         return StoredSignIn(None, "The stored sign-in can no longer be refreshed. Sign in again.")
