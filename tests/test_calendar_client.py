@@ -374,7 +374,7 @@ def test_refresh_errors_say_what_to_change(
         all_events(client_for(sandbox, stored_credentials))
     assert caught.value.kind == kind
     assert words in caught.value.message
-    assert "Sign in again." != caught.value.hint
+    assert caught.value.hint != "Sign in again."
     assert f"{body['error']}{body['error_description']}" not in caught.value.message  # not glued
 
 

@@ -196,6 +196,6 @@ def test_a_sign_in_granted_without_the_calendar_scope_is_refused_in_words(
     code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
     answer = {"access_token": "ya29.x", "refresh_token": "1//x", "expires_in": 3599, "scope": "openid"}
     sandbox.inject("token", Fault(status=200, body={**answer, "token_type": "Bearer"}))
-    with pytest.raises(ExchangeError, match="without calendar.readonly") as caught:
+    with pytest.raises(ExchangeError, match=r"without calendar\.readonly") as caught:
         exchange_code(attempt, code)
     assert "ctrl+r" in caught.value.hint
