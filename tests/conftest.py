@@ -95,6 +95,19 @@ def app_for(config: AppConfig) -> Callable[..., GcalApp]:
 
 
 @pytest.fixture
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As over SSH: no display, no $BROWSER, no browser program on the PATH."""
+    import webbrowser
+
+    monkeypatch.setenv("BROWSER", "")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+
+
+@pytest.fixture
 def no_system_clipboard() -> Iterator[None]:
     """As over SSH: pyperclip has no clipboard program to use."""
     pyperclip.set_clipboard("no")

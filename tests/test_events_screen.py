@@ -14,11 +14,13 @@ from tests.conftest import events_screen, load_fixture, loaded, open_detail, wai
 from tui.app import GcalApp
 from tui.calendar.agenda import DayHeader, Placement
 from tui.calendar.client import ZONE_MARGIN
+from tui.calendar.model import Event, parse_event
+from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_data import TEAM
 from tui.sandbox.server import Fault
 from tui.screens.calendar_picker import CalendarPickerScreen
-from tui.screens.event_detail import EventDetailScreen
+from tui.screens.event_detail import EventDetailScreen, event_text
 from tui.screens.events import EventsScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.screens.sign_in import SignInScreen
@@ -282,3 +284,35 @@ async def test_revoked_sign_in_goes_back_to_sign_in_with_the_reason(app: GcalApp
         await wait_until(pilot, lambda: screen.attempt is not None)
         assert any("no longer accepts your sign-in" in line for line in screen.status.lines)
         await asyncio.sleep(0)
+
+
+def real_world_event(event_id: str) -> Event:
+    item = next(item for item in load_fixture("events_real_world.json")["items"] if item["id"] == event_id)
+    event = parse_event(item, "Ada")
+    assert event is not None
+    return event
+
+
+def test_the_detail_view_shows_dial_in_attachments_your_reply_and_omitted_guests(config: AppConfig) -> None:
+    meeting = event_text(real_world_event("meet1"), config).plain
+    assert "Dial in     +44 20 0000 0000 (PIN 123456789)" in meeting
+    assert "Attached    Crit notes (https://drive.google.com/open?id=0FAKEdocid)" in meeting
+    declined = event_text(real_world_event("declined1"), config).plain
+    assert "Your reply  declined" in declined and "left some guests out" in declined
+    teams = event_text(real_world_event("teams1"), config).plain
+    assert "Your reply  no reply" in teams
+    assert "<https://teams.microsoft.com/" in teams and "\ufffd" not in teams  # links kept, CRLF a break
+
+
+async def test_o_opens_the_video_call_or_says_where_it_is(app: GcalApp, no_browser: None) -> None:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        await open_detail(pilot, screen, next(e for e in screen.shown_events if e.conference_link))
+        await pilot.press("o")
+        await wait_until(
+            pilot, lambda: any("meet.google.com/abc-defg-hij" in n.message for n in app._notifications)
+        )
+        await pilot.press("escape")
+        await open_detail(pilot, screen, next(e for e in screen.shown_events if not e.conference_link))
+        assert app.screen.check_action("open_video", ()) is False  # no call: no key, no palette entry

@@ -101,17 +101,7 @@ async def test_copy_falls_back_to_osc52_when_pyperclip_fails(
         assert "copied" in list(app._notifications)[-1].message
 
 
-async def test_open_without_a_browser_says_so(
-    app_for: Callable[..., GcalApp], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("BROWSER", "")
-    monkeypatch.delenv("DISPLAY", raising=False)
-    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    monkeypatch.setenv("PATH", "/nonexistent")
-    import webbrowser
-
-    monkeypatch.setattr(webbrowser, "_tryorder", None)
-    monkeypatch.setattr(webbrowser, "_browsers", {})
+async def test_open_without_a_browser_says_so(app_for: Callable[..., GcalApp], no_browser: None) -> None:
     app = app_for()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -95,6 +95,32 @@ class Event:
         return _conference_link(self.item)
 
     @cached_property
+    def phone_numbers(self) -> tuple[str, ...]:
+        """The conference's dial-in numbers, each with its PIN."""
+        numbers = []
+        for entry in _entry_points(self.item):
+            if entry.get("entryPointType") == "phone":
+                number = safe_text(entry.get("label")) or safe_text(entry.get("uri")).removeprefix("tel:")
+                pin = safe_text(entry.get("pin") or entry.get("passcode"))
+                numbers.append(f"{number} (PIN {pin})" if pin else number)
+        return tuple(numbers)
+
+    @cached_property
+    def attachments(self) -> tuple[str, ...]:
+        """Each attached file's title and link."""
+        found = self.item.get("attachments")
+        return tuple(
+            f"{safe_text(file.get('title')) or 'Attachment'} ({safe_text(file.get('fileUrl'))})"
+            for file in (found if isinstance(found, list) else [])
+            if isinstance(file, dict)
+        )
+
+    @cached_property
+    def attendees_omitted(self) -> bool:
+        """Google left guests out of the list (there were too many, or only you are shown)."""
+        return self.item.get("attendeesOmitted") is True
+
+    @cached_property
     def html_link(self) -> str:
         return self._field("htmlLink")
 
@@ -225,9 +251,15 @@ def description_text(description: str) -> str:
     return safe_text(text.strip())
 
 
+def _entry_points(item: dict[str, Any]) -> list[dict[str, Any]]:
+    conference = item.get("conferenceData")
+    entries = conference.get("entryPoints") if isinstance(conference, dict) else None
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
 def _conference_link(item: dict[str, Any]) -> str:
-    for entry in (item.get("conferenceData") or {}).get("entryPoints") or []:
-        if isinstance(entry, dict) and entry.get("entryPointType") == "video":
+    for entry in _entry_points(item):
+        if entry.get("entryPointType") == "video":
             return safe_text(entry.get("uri"))
     return safe_text(item.get("hangoutLink"))
 

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.browser import open_in_browser
 from tui.calendar.model import Attendee, Event, format_when
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
@@ -56,7 +57,13 @@ def event_text(event: Event, config: AppConfig) -> Text:
     field("Calendar", event.calendar)
     field("Organizer", event.organizer)
     field("Video call", event.conference_link)
+    for number in event.phone_numbers:
+        field("Dial in", number)
+    if event.attendees:
+        field("Your reply", RESPONSE_MARKS.get(event.my_response, event.my_response).lstrip("·✓✗? "))
     field("Link", event.html_link)
+    for attachment in event.attachments:
+        field("Attached", attachment)
     if event.recurring_event_id:
         field("Repeats", "This is one occurrence of a recurring event.")
     if event.attendees:
@@ -64,6 +71,8 @@ def event_text(event: Event, config: AppConfig) -> Text:
         text.append(f"\nGuests: {len(event.attendees)} ({going} accepted)\n", style="bold")
         for person in event.attendees:
             text.append(attendee_line(person) + "\n")
+    if event.attendees_omitted:
+        text.append("  Google left some guests out of this list.\n", style="dim")
     description = event.description
     if description:
         text.append("\nDescription\n", style="bold")
@@ -76,6 +85,7 @@ class EventDetailScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close"),
         Binding("y", "copy_link", "Copy event link"),
+        Binding("o", "open_video", "Open video call"),
     ]
 
     def __init__(self, event: Event, config: AppConfig) -> None:
@@ -96,6 +106,22 @@ class EventDetailScreen(ModalScreen[None]):
             self.notify("This event has no link.", severity="warning")
             return
         self.copy_link(self.event.html_link)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_video":
+            return bool(self.event.conference_link)
+        return True
+
+    def action_open_video(self) -> None:
+        self.open_video(self.event.conference_link)
+
+    @work(thread=True, exclusive=True, group="browser")
+    def open_video(self, link: str) -> None:
+        problem = open_in_browser(link)
+        if problem is None:
+            self.notify("Opened the video call in your browser.")
+        else:
+            self.notify(f"{problem} The call: {link}", severity="warning", timeout=10)
 
     @work(thread=True, exclusive=True, group="clipboard")
     def copy_link(self, link: str) -> None:

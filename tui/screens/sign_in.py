@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import webbrowser
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.redirect import RedirectError, code_from_pasted
 from tui.auth.session import SignInSession
+from tui.browser import open_in_browser
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
 from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
@@ -203,23 +203,11 @@ class SignInScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="browser")
     def open_url(self, url: str) -> None:
-        no_browser = (
-            "No graphical browser on this machine: copy the link (ctrl+y) and open it on another device."
-        )
-        try:
-            browser = webbrowser.get()
-        except webbrowser.Error:
-            self.app.call_from_thread(self.notify, no_browser, severity="warning")
-            return
-        if isinstance(browser, webbrowser.GenericBrowser) and not isinstance(
-            browser, webbrowser.BackgroundBrowser
-        ):
-            # A text browser would take over this terminal.
-            self.app.call_from_thread(self.notify, no_browser, severity="warning")
-            return
-        opened = browser.open(url)
-        message = "Opened the link in your browser." if opened else no_browser
-        self.app.call_from_thread(self.notify, message, severity="information" if opened else "warning")
+        problem = open_in_browser(url)
+        if problem is None:
+            self.notify("Opened the link in your browser.")
+        else:
+            self.notify(f"{problem} (ctrl+y copies it)", severity="warning")
 
     def action_act_as_browser(self) -> None:
         if self.attempt is None or not self.config.demo:
