@@ -164,3 +164,32 @@ def test_a_malformed_target_is_400(listener: LoopbackListener, results: list[Cal
         raw.sendall(f"GET //[::1]x/oauth2callback HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
         assert raw.recv(64).split(b" ")[1] in (b"400", b"404")
     assert results == []
+
+
+def test_a_redirect_uri_without_a_port_is_answered_when_the_browser_sends_the_host_alone(
+    results: list[CallbackResult],
+) -> None:
+    try:
+        running = LoopbackListener(80, "/", results.append)
+    except ListenerError as error:
+        pytest.skip(f"port 80 is not ours to take here: {error}")
+    running.start(ExpectedRedirect("http://localhost/", STATE, "http://issuer"))
+    try:
+        response = request(80, "GET", f"/?state={STATE}&code=4/abc", host="localhost")
+        assert response.status == 200, response.body  # type: ignore[attr-defined]
+        assert results and results[0].code == "4/abc"
+    finally:
+        running.close()
+
+
+def test_a_redirect_uri_on_ipv6_loopback_is_listened_on_there(results: list[CallbackResult]) -> None:
+    running = LoopbackListener(0, "/cb", results.append, host="::1")
+    running.start(ExpectedRedirect(f"http://[::1]:{running.port}/cb", STATE, "http://issuer"))
+    try:
+        connection = http.client.HTTPConnection("::1", running.port, timeout=5)
+        connection.request("GET", f"/cb?state={STATE}&code=4/abc")
+        assert connection.getresponse().status == 200
+        connection.close()
+        assert results and results[0].code == "4/abc"
+    finally:
+        running.close()

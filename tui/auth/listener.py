@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import html
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ class _QuietServer(ThreadingHTTPServer):
         """Browsers drop connections (and probe with slow ones): nothing to print over the UI."""
 
 
+class _QuietServer6(_QuietServer):
+    address_family = socket.AF_INET6
+
+
 class LoopbackListener:
     """Serves GET on the redirect path; the first genuine redirect is handed to `on_result`."""
 
@@ -52,26 +57,28 @@ class LoopbackListener:
         port: int,
         path: str,
         on_result: Callable[[CallbackResult], None],
+        host: str = "127.0.0.1",
     ) -> None:
+        """`host` is 127.0.0.1, or ::1 for a redirect URI that names [::1]."""
         self._path = path or "/"
         self._on_result = on_result
         self._expected: ExpectedRedirect | None = None
         self._done = threading.Event()
+        server_class = _QuietServer6 if host == "::1" else _QuietServer
         try:
-            self._server = _QuietServer(("127.0.0.1", port), self._handler_class())
+            self._server = server_class((host, port), self._handler_class())
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise ListenerError(
-                    f"Port {port} on 127.0.0.1 is already in use, so the browser's "
+                    f"Port {port} on {host} is already in use, so the browser's "
                     "redirect cannot reach gcal-tui. Paste the redirected URL instead, or pass "
                     "another --redirect-uri port."
                 ) from None
-            raise ListenerError(f"Cannot listen on 127.0.0.1:{port}: {exc.strerror}.") from None
+            raise ListenerError(f"Cannot listen on {host} port {port}: {exc.strerror}.") from None
         self._server.daemon_threads = True
-        self._allowed_hosts = {
-            f"127.0.0.1:{self.port}",
-            f"localhost:{self.port}",
-        }
+        self._allowed_hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}", f"[::1]:{self.port}"}
+        if self.port == 80:  # a redirect URI without a port: browsers send the host alone
+            self._allowed_hosts |= {"127.0.0.1", "localhost", "[::1]"}
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             args=(STOP_POLL_SECONDS,),

@@ -72,7 +72,8 @@ class SignInSession:
             parts = urlsplit(redirect_uri)
             port = 80 if parts.port is None else parts.port
             try:
-                listener = LoopbackListener(port, parts.path, on_callback)
+                host = "::1" if parts.hostname == "::1" else "127.0.0.1"
+                listener = LoopbackListener(port, parts.path, on_callback, host)
             except ListenerError as error:
                 reason = str(error)
             else:
