@@ -53,7 +53,7 @@ def desktop_info(tmp_path: Path, **changes: object) -> Path:
         (lambda tmp: write(tmp, b"\xff\xfe\x00garbage"), "not valid JSON"),
         (lambda tmp: write(tmp, ""), "not valid JSON"),
         (lambda tmp: write(tmp, "[]"), "not an OAuth client"),
-        (lambda tmp: write(tmp, '{"other": {}}'), "Unknown client type"),
+        (lambda tmp: write(tmp, '{"other": {}}'), 'neither an "installed"'),
         (lambda tmp: desktop_info(tmp, redirect_uris=None), 'Missing property "redirect_uris"'),
         (lambda tmp: desktop_info(tmp, client_secret=None), 'Missing property "client_secret"'),
         (lambda tmp: desktop_info(tmp, client_id=12345), "not an OAuth client"),

@@ -425,3 +425,31 @@ async def test_the_footer_offers_f1_for_help_while_typing_and_f1_opens_it(
         assert app.screen.query_one("#code", Input).value == "?"  # typed, as the footer implies
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+@pytest.mark.parametrize("case", ["missing-after-a-search", "a-folder", "unknown-client-type"])
+async def test_client_secrets_trouble_says_where_to_save_the_file(
+    app_for: Callable[..., GcalApp], tmp_path: Path, case: str
+) -> None:
+    here, config_folder = tmp_path / "here" / "client_secret.json", tmp_path / "config" / "client_secret.json"
+    searched: tuple[Path, ...] = (here, config_folder)
+    if case == "a-folder":
+        here.mkdir(parents=True)
+        searched = (here,)
+    elif case == "unknown-client-type":
+        here.parent.mkdir(parents=True)
+        here.write_text('{"foo": {"client_id": "x"}}')
+        searched = (here,)
+    app = app_for(client_secrets_path=here, client_secrets_searched=searched)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, SignInScreen) and "✗" in status_text(app.screen)
+        )
+        text = status_text(screen_of(app))
+    if case == "missing-after-a-search":
+        assert f"Save it as {config_folder}" in text
+    elif case == "a-folder":
+        assert "Save it in that folder as client_secrets.json and pass the file's path" in text
+    else:
+        assert "Unknown client type" not in text and 'neither an "installed"' in text
+        assert f"Replace {here} with it" in text

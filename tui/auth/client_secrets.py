@@ -9,6 +9,8 @@ from typing import Any
 
 from oauth2client import clientsecrets
 
+from tui.text import safe_text
+
 HOW_TO_GET_ONE = (
     "Get the right file in Google Cloud console: APIs & Services > Credentials > "
     "Create credentials > OAuth client ID > Application type 'Desktop app', "
@@ -79,7 +81,15 @@ def load_client_secrets(path: Path) -> ClientSecrets:
         fields = {name: info[name] for name in ("client_id", "client_secret", "auth_uri", "token_uri")}
         redirect_uris = info["redirect_uris"]
     except clientsecrets.InvalidClientSecretsError as exc:
-        raise ClientSecretsError(path, f"not an OAuth client secrets file ({exc}).") from None
+        said = str(exc)
+        if said.startswith("Unknown client type") or said.startswith("Invalid file format"):
+            problem = (
+                'not an OAuth client secrets file: it holds neither an "installed" (Desktop app) '
+                'nor a "web" client.'
+            )
+        else:  # 'Missing property "client_secret" in a client type of "installed".'
+            problem = f"not an OAuth client secrets file: {safe_text(said).rstrip('.')}."
+        raise ClientSecretsError(path, problem) from None
     except (AttributeError, TypeError, KeyError) as exc:
         raise ClientSecretsError(path, f"not an OAuth client secrets file ({exc!r}).") from None
     if not all(isinstance(value, str) and value for value in fields.values()):

@@ -17,7 +17,7 @@ from tui.auth.redirect import RedirectError, code_from_pasted
 from tui.auth.session import SignInSession
 from tui.browser import open_in_browser
 from tui.clipboard import copy_from_worker
-from tui.config import AppConfig
+from tui.config import CLIENT_SECRETS_NAME, AppConfig
 from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
 from tui.storage import CredentialsFileError, save_credentials
 from tui.widgets.key_footer import KeyFooter
@@ -157,15 +157,25 @@ class SignInScreen(Screen[None]):
             button.disabled = True
         error = message.error
         if isinstance(error, ClientSecretsError):
-            searched = ", ".join(str(path) for path in self.config.client_secrets_searched)
             self.status.add(
-                "error",
-                f"Client secrets {error.path}: {error.problem}",
-                f"{error.args[0].splitlines()[-1]} Save it as {error.path} (looked in: {searched}), "
-                "then press ctrl+r.",
+                "error", f"Client secrets {error.path}: {error.problem}", self._secrets_hint(error)
             )
         else:
             self.status.add("error", error.message, error.hint)
+
+    def _secrets_hint(self, error: ClientSecretsError) -> str:
+        """How to get a client secrets file, and where to put it: the config folder when gcal-tui
+        looked in several places (it is found from any directory there), else the path given."""
+        how, searched = error.args[0].splitlines()[-1], self.config.client_secrets_searched
+        if error.path.is_dir():
+            where = f"Save it in that folder as {CLIENT_SECRETS_NAME} and pass the file's path"
+        elif error.path.exists():
+            where = f"Replace {error.path} with it"
+        elif len(searched) > 1:
+            where = f"Save it as {searched[-1]} (looked in: {', '.join(map(str, searched))})"
+        else:
+            where = f"Save it as {error.path}"
+        return f"{how} {where}, then press ctrl+r."
 
     def _show_client(self, secrets: ClientSecrets) -> None:
         info = Text()
