@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import json
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -193,3 +197,46 @@ def test_a_redirect_uri_on_ipv6_loopback_is_listened_on_there(results: list[Call
         assert results and results[0].code == "4/abc"
     finally:
         running.close()
+
+
+FLOODED_LISTENER = """
+import json, resource, socket, sys, time
+resource.setrlimit(resource.RLIMIT_NOFILE, (512, 512))
+from tui.auth.listener import LoopbackListener
+from tui.auth.redirect import ExpectedRedirect
+listener = LoopbackListener(0, "/cb", lambda result: None)
+listener.start(ExpectedRedirect(f"http://127.0.0.1:{listener.port}/cb", "state", "issuer"))
+print(listener.port, flush=True)
+sys.stdin.readline()  # the flood is on
+began = time.process_time()
+time.sleep(2)
+cpu = time.process_time() - began
+try:
+    spare = [socket.socket() for _ in range(50)]  # what a token exchange after a paste needs, and more
+except OSError as error:
+    spare = []
+print(json.dumps({"cpu_seconds": cpu, "spare_sockets": len(spare)}), flush=True)
+"""
+
+
+def test_a_flood_of_idle_connections_neither_spins_nor_takes_every_descriptor() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", FLOODED_LISTENER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    flood: list[socket.socket] = []
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        port = int(child.stdout.readline())
+        for _ in range(600):  # more than the listener's 512 descriptors
+            with contextlib.suppress(OSError):
+                flood.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        figures = json.loads(child.stdout.readline())
+    finally:
+        for connection in flood:
+            connection.close()
+        child.kill()
+        child.wait()
+    assert figures["spare_sockets"] == 50  # the paste path can still reach the token endpoint
+    assert figures["cpu_seconds"] < 1.0  # it waits when out of descriptors instead of spinning

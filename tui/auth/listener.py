@@ -6,6 +6,7 @@ import errno
 import html
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,8 @@ from urllib.parse import urlsplit
 from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_query
 
 REQUEST_TIMEOUT_SECONDS = 10
+MAX_OPEN_CONNECTIONS = 256  # far above what a browser opens, far below the usual 1,024 descriptors
+OUT_OF_DESCRIPTORS_PAUSE = 0.1
 # How often the serving thread looks for a stop: close() waits up to this long (the default, 0.5 s,
 # held the exchange back by half a second).
 STOP_POLL_SECONDS = 0.02
@@ -39,7 +42,36 @@ class ListenerError(Exception):
 
 
 class _QuietServer(ThreadingHTTPServer):
+    """Quiet, and bounded: at most MAX_OPEN_CONNECTIONS at once (each slow one holds a thread and a
+    file descriptor for up to REQUEST_TIMEOUT_SECONDS), so a flood of them cannot take every file
+    descriptor the app has; when accept() fails for want of descriptors it waits a moment before
+    trying again (it used to spin)."""
+
     request_queue_size = 128  # the default of 5 makes a burst of connections wait seconds to connect
+
+    def __init__(self, *arguments: Any) -> None:
+        super().__init__(*arguments)
+        self.open_connections = threading.BoundedSemaphore(MAX_OPEN_CONNECTIONS)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        try:
+            return super().get_request()
+        except OSError as error:
+            if error.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                time.sleep(OUT_OF_DESCRIPTORS_PAUSE)
+            raise
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.open_connections.acquire(blocking=False):
+            self.shutdown_request(request)  # too many at once: this one is closed unanswered
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.open_connections.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Browsers drop connections (and probe with slow ones): nothing to print over the UI."""
