@@ -274,6 +274,7 @@ def _person(value: Any) -> str:
 # Placing an event converts its times between zones and adds a day or a zone margin to them: an
 # instant this close to the ends of Python's time cannot take that.
 _EDGE_OF_TIME = timedelta(days=3)
+_SAFE_YEARS = (2, 9998)  # instants in these years always can: only others are tried
 
 
 # The most of each text kept from an event; the rest is dropped from the page's JSON too.
@@ -303,10 +304,16 @@ def parse_event(item: dict[str, Any], calendar: str = "") -> Event | None:
         if start_is_date != end_is_date:
             return None
         if isinstance(start, datetime) and isinstance(end, datetime):
-            zone = _item_zone(item)
-            start, end = (value if value.tzinfo else value.replace(tzinfo=zone) for value in (start, end))
-            for value in (start, end):
-                value.astimezone(UTC) + _EDGE_OF_TIME - _EDGE_OF_TIME * 2
+            if start.tzinfo is None or end.tzinfo is None:
+                zone = _item_zone(item)
+                start = start if start.tzinfo else start.replace(tzinfo=zone)
+                end = end if end.tzinfo else end.replace(tzinfo=zone)
+            if not (
+                _SAFE_YEARS[0] <= start.year <= _SAFE_YEARS[1]
+                and _SAFE_YEARS[0] <= end.year <= _SAFE_YEARS[1]
+            ):
+                for value in (start, end):  # near the ends of time: can it take what placing does?
+                    value.astimezone(UTC) + _EDGE_OF_TIME - _EDGE_OF_TIME * 2
     except (ValueError, TypeError, AttributeError, OverflowError):
         return None
     return Event(item, start, end, calendar)
