@@ -393,3 +393,14 @@ def test_a_used_up_quota_is_called_a_quota(
     with pytest.raises(CalendarError, match="quota") as caught:
         all_events(client_for(sandbox, stored_credentials))
     assert "forbidden" not in caught.value.message
+
+
+def test_the_calendar_name_on_a_page_is_cleaned_and_cut(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    page = {"summary": "\x1b]2;pwned\x07Work\u202e" + "x" * 5000, "items": []}
+    sandbox.inject("events", Fault(status=200, body=page))
+    (first,) = client_for(sandbox, stored_credentials).event_pages("primary", START, END)
+    name = first.calendar_summary  # shown on the status line
+    assert "\x1b" not in name and "\x07" not in name and "\u202e" not in name
+    assert name.startswith("␛]2;pwned") and len(name) <= 200

@@ -469,8 +469,8 @@ class CalendarClient:
             yield EventPage(
                 number,
                 items if isinstance(items, list) else [],
-                str(response.get("summary") or calendar_id),
-                str(response.get("timeZone") or ""),
+                clip(safe_text(response.get("summary")), 200) or calendar_id,
+                safe_text(response.get("timeZone")),
                 request is None,
             )
 
