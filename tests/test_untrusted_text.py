@@ -178,3 +178,33 @@ async def test_any_notification_is_plain_text_whoever_sends_it(hostile_app: Gcal
         assert "/home/ada/[x]/[@click=app.quit]quit[/]" in text and "bad [/closing] tag" in text
         assert not any(mark in text for mark in NO_ESCAPES)
         assert app.is_running
+
+
+async def test_every_place_outside_text_reaches_shows_it_cleaned(
+    hostile_sandbox: Sandbox, hostile_app: GcalApp
+) -> None:
+    """The agenda, the status line (the calendar's name), the detail view, the calendar picker and a
+    notification, with escapes, markup and bidi overrides in calendar names too."""
+    for entry in hostile_sandbox.calendar_api.store.entries:
+        entry["summary"] = f"{HOSTILE['ansi']} {HOSTILE['markup']} \u202e{entry['summary']}"
+    app = hostile_app
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        places = {"agenda and status line": screen_lines(app)}
+        screen = app.screen
+        assert isinstance(screen, EventsScreen)
+        await open_detail(pilot, screen, screen.shown_events[0])
+        places["detail"] = screen_lines(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
+        await pilot.press("c")
+        await wait_until(pilot, lambda: "[@click=app.quit]" in "\n".join(screen_lines(app)))
+        places["picker"] = screen_lines(app)
+        app.notify(HOSTILE["ansi"] + HOSTILE["markup"])
+        await pilot.pause(0.3)
+        places["notification"] = screen_lines(app)
+        assert app.is_running
+    for place, lines in places.items():
+        text = "\n".join(lines)
+        assert not any(mark in text for mark in NO_ESCAPES), place
+        assert "␛[31mred" in text or "[@click=app.quit]" in text, place  # shown, as marks and literally
