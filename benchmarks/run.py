@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,18 +119,29 @@ def startup(repeat: int) -> dict[str, float]:
     }
 
 
-def throughput(events: int, repeat: int) -> dict[str, float]:
+def beside_quickstart(
+    events: int, repeat: int, app_probe: Callable[[Emulator], dict[str, float]]
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """`repeat` runs of `app_probe`, each followed by one of the quickstart, on one emulator."""
     app, script = [], []
     with emulator(events) as served:
         for _ in range(repeat):
-            app.append(probe("table", served.api_root, served.client_secrets, served.credentials))
+            app.append(app_probe(served))
             script.append(probe("quickstart", served.api_root, served.credentials))
     assert all(run["rows"] == events for run in app + script), "not every event arrived"
-    app_s, script_s = median(app, "seconds"), median(script, "seconds")
+    return app, script
+
+
+def throughput(events: int, repeat: int) -> dict[str, float]:
+    app, script = beside_quickstart(
+        events,
+        repeat,
+        lambda served: probe("table", served.api_root, served.client_secrets, served.credentials),
+    )
     return {
         "events": events,
-        "app_seconds": app_s,
-        "quickstart_seconds": script_s,
+        "app_seconds": median(app, "seconds"),
+        "quickstart_seconds": median(script, "seconds"),
         "ratio": paired_ratio(app, script),
         "app_from_process_start_seconds": median(app, "from_start_seconds"),
         "quickstart_from_process_start_seconds": median(script, "from_start_seconds"),
@@ -142,17 +153,13 @@ def throughput(events: int, repeat: int) -> dict[str, float]:
 def sign_in(events: int, repeat: int) -> dict[str, float]:
     """A first sign-in, from the browser's redirect to every row on screen, against the quickstart's
     calls on the same emulator."""
-    app, script = [], []
-    with emulator(events) as served:
-        for _ in range(repeat):
-            app.append(probe("sign-in", served.api_root, served.client_secrets))
-            script.append(probe("quickstart", served.api_root, served.credentials))
-    assert all(run["rows"] == events for run in app + script), "not every event arrived"
-    app_s, script_s = median(app, "seconds"), median(script, "seconds")
+    app, script = beside_quickstart(
+        events, repeat, lambda served: probe("sign-in", served.api_root, served.client_secrets)
+    )
     return {
         "events": events,
-        "app_seconds": app_s,
-        "quickstart_seconds": script_s,
+        "app_seconds": median(app, "seconds"),
+        "quickstart_seconds": median(script, "seconds"),
         "ratio": paired_ratio(app, script),
     }
 

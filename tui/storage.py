@@ -73,8 +73,9 @@ def make_private_folders(folder: Path) -> None:
 def make_private(path: Path) -> str | None:
     """If others may read or write the credentials file, make it 0600; what was done, in words."""
     try:
-        mode = stat.S_IMODE(os.lstat(path).st_mode)
-        if not stat.S_ISREG(os.lstat(path).st_mode) or not mode & 0o077:
+        found = os.lstat(path)
+        mode = stat.S_IMODE(found.st_mode)
+        if not stat.S_ISREG(found.st_mode) or not mode & 0o077:
             return None
         os.chmod(path, FILE_MODE, follow_symlinks=False)
     except (OSError, NotImplementedError):

@@ -170,12 +170,7 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
                 retryable=True,
             )
         if status and status.group(1).startswith("2"):
-            return ExchangeError(
-                "The token service sent an answer that could not be read (a proxy or captive portal?)."
-                + detail,
-                "Check your network, then press Enter to try the same code again.",
-                retryable=True,
-            )
+            return _unreadable_answer(detail)
         if code in ("server_error", "temporarily_unavailable") or (
             status and status.group(1).startswith("5")
         ):
@@ -259,9 +254,9 @@ def exchange_code(
     return credentials
 
 
-def _unreadable_answer() -> ExchangeError:
+def _unreadable_answer(detail: str = "") -> ExchangeError:
     return ExchangeError(
-        "The token service sent an answer that could not be read (a proxy or captive portal?).",
+        "The token service sent an answer that could not be read (a proxy or captive portal?)." + detail,
         "Check your network, then press Enter to try the same code again.",
         retryable=True,
     )

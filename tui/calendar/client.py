@@ -101,7 +101,6 @@ class AuthorizedHttp:
     ) -> None:
         self.credentials = credentials
         self._http = BoundedHttp(timeout)
-        self.timeout = timeout
         self.now = now
 
     def refresh_if_expired(self) -> None:

@@ -289,20 +289,20 @@ class SignInScreen(Screen[None]):
         stopped here, not on the UI thread: that waits for its thread."""
         from tui.auth.flow import ExchangeError, exchange_code
 
+        keep_listening = False
         try:
             credentials = exchange_code(attempt, code, timeout=self.config.exchange_timeout)
             save_credentials(self.config.credentials_path, credentials)
         except ExchangeError as error:
-            if error.retryable:
+            keep_listening = error.retryable
+            if keep_listening:
                 attempt.release()
-            else:
-                self.session.close()
             self.post_message(ExchangeFailed(error))
         except CredentialsFileError as error:
-            self.session.close()
             self.post_message(ExchangeFailed(error))
         else:
             self.post_message(SignedIn(credentials))
+        if not keep_listening:
             self.session.close()
 
     def on_exchange_failed(self, message: ExchangeFailed) -> None:
