@@ -231,10 +231,10 @@ def keys(api_root: str, secrets: str, credentials: str) -> None:
     reaching the app to the cursor having moved (handled) and to the next frame drawn (painted)."""
     from textual import events
 
-    from tui.app import make_app
+    from tui.app import GcalApp
     from tui.screens.events import EventsScreen
 
-    app = make_app(calendar_config(api_root, secrets, credentials))
+    app = GcalApp(calendar_config(api_root, secrets, credentials))
     frames: list[tuple[float, int]] = []  # when each frame was drawn, and the cursor row it shows
     display = app._display
 

@@ -1,7 +1,8 @@
-"""Shared fixtures: a running sandbox, client secrets pointing at it, and apps built by make_app."""
+"""Shared fixtures: a running sandbox, client secrets pointing at it, and apps."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import shutil
@@ -15,7 +16,7 @@ import pytest
 from oauth2client.client import OAuth2Credentials
 
 from tests.leak_watch import LeakWatch
-from tui.app import GcalApp, make_app
+from tui.app import GcalApp
 from tui.calendar.model import Event
 from tui.config import AppConfig
 from tui.credentials_store import CredentialsStore
@@ -23,7 +24,6 @@ from tui.sandbox import Sandbox
 from tui.sandbox.browser import sign_in_directly
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.events import EventsScreen
-from tui.screenshots import wait_for
 from tui.storage import save_credentials
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -89,7 +89,7 @@ def app_for(config: AppConfig) -> Callable[..., GcalApp]:
     def build(**changes: Any) -> GcalApp:
         for name, value in changes.items():
             setattr(config, name, value)
-        return make_app(config)
+        return GcalApp(config)
 
     return build
 
@@ -137,7 +137,11 @@ def screen_lines(app: Any) -> list[str]:
 
 async def wait_until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
     """Let the app run until `condition` holds; fail the test if it never does."""
-    await wait_for(pilot, condition, timeout)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the app never reached the state the test waits for"
+        await pilot.pause(0.05)
 
 
 def events_screen(app: Any) -> EventsScreen:

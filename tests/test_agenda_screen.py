@@ -12,9 +12,9 @@ import pytest
 from rich.cells import cell_len
 
 from tests.conftest import events_screen, loaded, screen_lines, wait_until
-from tui.app import GcalApp, make_app
+from tui.app import GcalApp
 from tui.calendar.agenda import DayHeader, Placement
-from tui.config import AppConfig
+from tui.config import AppConfig, Determinism
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import sign_in_directly
 from tui.screens.events import EventsScreen
@@ -46,7 +46,7 @@ def app_in(sandbox: Sandbox, directory: Path, **options: object) -> GcalApp:
         api_timeout=5.0,
         **options,  # type: ignore[arg-type]
     )
-    return make_app(config)
+    return GcalApp(config)
 
 
 def shown_time(line: Placement, screen: EventsScreen) -> str:
@@ -58,7 +58,7 @@ def shown_time(line: Placement, screen: EventsScreen) -> str:
 async def test_every_shown_time_is_the_instant_converted_with_zoneinfo(
     dst_sandbox: Sandbox, tmp_path: Path, zone_name: str, clock: datetime
 ) -> None:
-    app = app_in(dst_sandbox, tmp_path, zone_name=zone_name, clock=lambda: clock, days=21)
+    app = app_in(dst_sandbox, tmp_path, zone_name=zone_name, determinism=Determinism.fixed(clock), days=21)
     zone = ZoneInfo(zone_name)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
@@ -101,7 +101,8 @@ async def test_with_the_real_clock_and_the_machines_zone(dst_sandbox: Sandbox, t
 
 @pytest.fixture
 def agenda_app(app_for: Callable[..., GcalApp], stored_credentials: object) -> GcalApp:
-    return app_for(clock=lambda: datetime(2026, 11, 26, 9, 5, tzinfo=UTC), zone_name="Europe/London")
+    morning = datetime(2026, 11, 26, 9, 5, tzinfo=UTC)
+    return app_for(determinism=Determinism.fixed(morning), zone_name="Europe/London")
 
 
 async def test_moving_through_time(agenda_app: GcalApp, sandbox: Sandbox) -> None:
@@ -194,7 +195,7 @@ async def test_a_time_zone_chosen_with_z_is_used_and_remembered(
     settings = tmp_path / "config" / "settings.json"
     app = app_for(
         settings_path=settings,
-        clock=lambda: datetime(2026, 11, 26, 20, tzinfo=UTC),
+        determinism=Determinism.fixed(datetime(2026, 11, 26, 20, tzinfo=UTC)),
         zone_name="Europe/London",
     )
     async with app.run_test(size=(100, 30)) as pilot:

@@ -18,7 +18,6 @@ from tui.calendar.model import (
 )
 from tui.text import safe_text
 
-UTC = UTC
 TODAY = date(2026, 11, 26)
 
 

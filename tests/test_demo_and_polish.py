@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.conftest import wait_until
-from tui.app import GcalApp, make_app
+from tui.app import GcalApp
 from tui.config import AppConfig
 from tui.demo import Demo
 from tui.screens.events import EventsScreen
@@ -31,9 +31,9 @@ def base_config(tmp_path: Path) -> AppConfig:
 async def test_demo_signs_in_with_one_key_and_never_touches_real_files(tmp_path: Path) -> None:
     demo = Demo(base_config(tmp_path))
     try:
-        assert demo.config.demo and demo.config.credentials_path.parent == demo.directory
+        assert demo.config.credentials_path.parent == demo.directory
         assert demo.config.settings_path is not None and demo.config.settings_path.parent == demo.directory
-        app = make_app(demo.config)
+        app = demo.app()
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(
                 pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.attempt is not None

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui import screenshots
-from tui.app import make_app
-from tui.config import AppConfig
+from scripts import export_screenshots as screenshots
+from tui.app import GcalApp
+from tui.config import AppConfig, Determinism
 
 SCENE_NAMES = [
     "sign-in",
@@ -46,9 +46,9 @@ def test_missing_client_secrets(snap_compare, studio: screenshots.Studio) -> Non
     config = AppConfig(
         client_secrets_path=screenshots.Path("no_such_client_secrets.json"),
         credentials_path=screenshots.Path("credentials.json"),
-        clock=lambda: screenshots.NOW,
+        determinism=Determinism.fixed(screenshots.NOW),
     )
-    assert snap_compare(make_app(config), terminal_size=screenshots.SIZE, run_before=settle)
+    assert snap_compare(GcalApp(config), terminal_size=screenshots.SIZE, run_before=settle)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]

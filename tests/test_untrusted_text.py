@@ -12,7 +12,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.conftest import loaded, open_detail, screen_lines, wait_until
-from tui.app import GcalApp, make_app
+from tui.app import GcalApp
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import sign_in_directly
@@ -63,7 +63,7 @@ def hostile_app(hostile_sandbox: Sandbox, tmp_path: Path) -> GcalApp:
     secrets = hostile_sandbox.write_client_secrets(tmp_path / "client_secrets.json")
     credentials = tmp_path / "data" / "credentials.json"
     save_credentials(credentials, sign_in_directly(secrets))
-    return make_app(
+    return GcalApp(
         AppConfig(
             client_secrets_path=secrets,
             credentials_path=credentials,

@@ -152,9 +152,9 @@ def run(argv: Sequence[str] | None) -> int:
         from tui.demo import run_demo
 
         return run_demo(config)
-    from tui.app import make_app, run_app
+    from tui.app import GcalApp, run_app
 
-    return run_app(make_app(config))
+    return run_app(GcalApp(config))
 
 
 if __name__ == "__main__":

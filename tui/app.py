@@ -19,11 +19,13 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from tui.config import AppConfig, ZoneError, named_zone
+from tui.keys import key_actions
 from tui.messages import SignedIn, SignedOut, SignInNeeded
 from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
 from tui.settings import load_settings, save_settings
 from tui.text import safe_text
+from tui.worker_errors import ReportsWorkerErrors
 from tui.worker_pool import NonWaitingPool
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ STYLE_SHEETS = [
 ]
 
 
-class GcalApp(App[None]):
+class GcalApp(ReportsWorkerErrors, App[None]):
     TITLE = "gcal-tui"
     CSS_PATH = STYLE_SHEETS
     BINDINGS = [
@@ -101,19 +103,17 @@ class GcalApp(App[None]):
             self.settings.time_zone = name
             self.save_settings()
 
-    @work(thread=True, exclusive=True, group="settings")
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
     def save_settings(self) -> None:
         assert self.config.settings_path is not None
         try:
             save_settings(self.config.settings_path, self.settings)
         except OSError as error:
-            self.notify(
-                f"Could not remember the settings: {error.strerror}", severity="warning", markup=False
-            )
+            self.notify(f"Could not remember the settings: {error.strerror}", severity="warning")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen, list(self.BINDINGS)))
+            self.push_screen(HelpScreen(self.screen))
 
     def on_mount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -121,58 +121,46 @@ class GcalApp(App[None]):
         for ending in (signal.SIGTERM, signal.SIGHUP):  # leave as ctrl+q does: the terminal restored
             loop.add_signal_handler(ending, self.exit)
         if self.config.reauth:
-            self.push_screen(
-                SignInScreen(
-                    self.config,
-                    "Signing in again (--reauth): the stored "
-                    "credentials are replaced only when this succeeds.",
-                )
-            )
+            reason = "Signing in again (--reauth): the stored credentials are replaced only if this succeeds."
+            self.push_screen(self.sign_in_screen(reason))
         elif self.config.credentials_path.exists():
             # Most starts: straight to the calendar, which checks the stored sign-in as it loads.
             self.push_screen(self.events_screen(None))
         else:
-            self.push_screen(SignInScreen(self.config))
+            self.push_screen(self.sign_in_screen())
+
+    def sign_in_screen(self, reason: str | None = None) -> SignInScreen:
+        return SignInScreen(self.config, reason)
 
     def events_screen(self, credentials: OAuth2Credentials | None) -> Screen[None]:
-        # Imported here: the calendar brings oauth2client, httplib2 and googleapiclient, which a
-        # person signing in for the first time does not need before the sign-in screen is up.
-        from tui.screens.events import EventsScreen
+        from tui.screens.events import EventsScreen  # deferred
 
         return EventsScreen(self.config, credentials)
 
     def on_signed_in(self, message: SignedIn) -> None:
-        from tui.credentials_store import CredentialsStore
+        from tui.credentials_store import CredentialsStore  # deferred
 
         credentials: OAuth2Credentials = message.credentials
         credentials.set_store(CredentialsStore(self.config.credentials_path))
         self.switch_screen(self.events_screen(credentials))
 
     def on_sign_in_needed(self, message: SignInNeeded) -> None:
-        self.switch_screen(SignInScreen(self.config, message.reason))
+        self.switch_screen(self.sign_in_screen(message.reason))
 
     def on_signed_out(self, message: SignedOut) -> None:
-        self.switch_screen(SignInScreen(self.config, message.reason))
+        self.switch_screen(self.sign_in_screen(message.reason))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every key binding of the screen too, so each action has a name."""
+        """Textual's commands, and every key action of the screen by name: the actions the help
+        screen lists (the app's own, quit and help, are among Textual's already)."""
         yield from super().get_system_commands(screen)
-        seen = set()
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
-                continue
-            if screen.check_action(binding.action, ()) is not False:  # as the keys themselves are
-                seen.add(binding.action)
-                key = binding.key_display or binding.key.split(",")[0]
+        for action in key_actions(screen):
+            if action.node is not self:
                 yield SystemCommand(
-                    binding.description,
-                    f"{binding.description} ({key})",
-                    partial(screen.run_action, binding.action),
+                    action.description,
+                    f"{action.description} ({action.keys[0]})",
+                    partial(action.node.run_action, action.action),
                 )
-
-
-def make_app(config: AppConfig) -> GcalApp:
-    return GcalApp(config)
 
 
 def run_app(app: GcalApp) -> int:

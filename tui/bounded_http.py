@@ -22,6 +22,8 @@ import httplib2
 
 Result = TypeVar("Result")
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # a page of 2,500 real events is a few MB
+# What a request can raise when the network or the server fails (DeadlinePassed is an OSError).
+NETWORK_ERRORS: tuple[type[Exception], ...] = (OSError, http.client.HTTPException, httplib2.HttpLib2Error)
 
 
 class DeadlinePassed(TimeoutError):

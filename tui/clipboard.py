@@ -17,7 +17,7 @@ def copy_from_worker(app: App[object], text: str, what: str) -> None:
     except pyperclip.PyperclipException:
         app.call_from_thread(_copy_through_terminal, app, text, what)
     else:
-        app.call_from_thread(app.notify, f"{what} copied to the clipboard (pyperclip).")
+        app.notify(f"{what} copied to the clipboard (pyperclip).")
 
 
 def _copy_through_terminal(app: App[object], text: str, what: str) -> None:

@@ -18,6 +18,7 @@ SETTINGS_NAME = "settings.json"
 CLIENT_SECRETS_ENV = "GCAL_TUI_CLIENT_SECRETS"
 READONLY_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
 GOOGLE_API_ROOT = "https://www.googleapis.com/"
+DEFAULT_TIMEOUT_SECONDS = 30.0  # for each exchange, refresh, API call and revocation
 
 
 class ZoneError(ValueError):
@@ -40,7 +41,7 @@ def local_zone(name: str | None = None) -> ZoneInfo:
     tzlocal), as an IANA zone with its rules, never a fixed offset; UTC if the system names none."""
     if name:
         return named_zone(name)
-    import tzlocal  # here: only the calendar needs it, not the sign-in screen's first paint
+    import tzlocal  # deferred
 
     try:
         zone = tzlocal.get_localzone()
@@ -79,6 +80,29 @@ def pick_client_secrets(candidates: tuple[Path, ...]) -> Path:
     return next((path for path in candidates if path.exists()), candidates[0])
 
 
+def real_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Determinism:
+    """Where the app's time and randomness come from. The defaults are the real clock and fresh
+    randomness for each sign-in link; snapshots, screenshots and tests pass fixed ones."""
+
+    clock: Callable[[], datetime] = real_clock
+    oauth_state: str | None = None  # None: a fresh random state for each link
+    code_verifier: bytes | None = None  # None: a fresh PKCE verifier for each link
+
+    @classmethod
+    def fixed(
+        cls, now: datetime, oauth_state: str | None = None, code_verifier: bytes | None = None
+    ) -> Determinism:
+        return cls(lambda: now, oauth_state, code_verifier)
+
+
+REAL_WORLD = Determinism()
+
+
 @dataclass
 class AppConfig:
     client_secrets_path: Path
@@ -91,17 +115,13 @@ class AppConfig:
     reauth: bool = False
     calendar_id: str = "primary"
     days: int = 30
-    exchange_timeout: float = 30.0
-    api_timeout: float = 30.0
+    exchange_timeout: float = DEFAULT_TIMEOUT_SECONDS
+    api_timeout: float = DEFAULT_TIMEOUT_SECONDS
     api_retry_base_delay: float = 1.0
-    demo: bool = False  # the sign-in screen offers to act as the browser
     settings_path: Path | None = None  # remembered choices (the theme); None: not remembered
     zone_name: str | None = None  # --tz; None: the remembered one, else the system's
     crash_dir: Path | None = None  # where a crash report goes; None: the user state folder
-    # Fixed values for snapshots and screenshots; None means fresh randomness and the real clock.
-    fixed_state: str | None = None
-    fixed_code_verifier: bytes | None = None
-    clock: Callable[[], datetime] | None = field(default=None, repr=False)
+    determinism: Determinism = field(default=REAL_WORLD, repr=False)
     _zone: ZoneInfo | None = field(default=None, init=False, repr=False, compare=False)
     _zone_for: str | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -124,7 +144,7 @@ class AppConfig:
 
     def now(self) -> datetime:
         """Now, in `zone`."""
-        return (self.clock() if self.clock else datetime.now(UTC)).astimezone(self.zone)
+        return self.determinism.clock().astimezone(self.zone)
 
 
 def config_from_environment(

@@ -63,3 +63,14 @@ def crash_message(error: BaseException, report: Path | None) -> str:
     else:
         lines.append("The details could not be saved. Your stored sign-in is unchanged.")
     return "\n".join(lines)
+
+
+def unexpected_error(error: BaseException | None, directory: Path) -> str:
+    """For a worker's unexpected error, which the app survives: a short line for the screen, with
+    where the report was written."""
+    if error is None:
+        return "Something went wrong."
+    what = clip(safe_text(redact(str(error))).replace("\n", " "), 120)
+    report = write_crash_report(error, directory)
+    saved = f" Details in {report}." if report is not None else ""
+    return f"Unexpected error: {type(error).__name__}" + (f": {what}." if what else ".") + saved

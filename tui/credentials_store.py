@@ -47,4 +47,7 @@ class CredentialsStore(client.Storage):
             self.write_error = None
 
     def locked_delete(self) -> None:
-        self.path.unlink(missing_ok=True)
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            raise CredentialsFileError(f"Could not delete {self.path}: {error.strerror}") from None

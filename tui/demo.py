@@ -6,11 +6,19 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+from tui.app import GcalApp, run_app
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
+from tui.sandbox.browser import ConsentError, consent, follow_redirect
+from tui.screens.sign_in import SignInScreen
 
 PREFIX = "gcal-tui-demo-"
 OWNER_FILE = "pid"
@@ -32,8 +40,10 @@ class Demo:
             credentials_path=self.directory / "credentials.json",
             api_endpoint=self.sandbox.base_url,
             settings_path=self.directory / "settings.json",  # a theme tried in the demo stays there
-            demo=True,
         )
+
+    def app(self) -> DemoApp:
+        return DemoApp(self.config)
 
     def close(self) -> None:
         self.sandbox.stop()
@@ -67,12 +77,62 @@ def _running(pid: int) -> bool:
     return True
 
 
+class DemoSignInScreen(SignInScreen):
+    """The sign-in screen with one more key: ctrl+b does what a browser would (open the link at the
+    stand-in, choose Allow, follow the redirect)."""
+
+    BINDINGS = [Binding("ctrl+b", "act_as_browser", "Demo: be the browser", priority=True)]
+
+    @dataclass
+    class BrowserLanded(Message):
+        """The consent page redirected to `location` (with no listener to catch it: paste it)."""
+
+        location: str
+
+    @dataclass
+    class BrowserFailed(Message):
+        problem: str
+
+    def browser_hints(self) -> list[str]:
+        return [
+            f"Demo: a local stand-in for Google answers at {self.config.api_endpoint}. Press ctrl+b to do "
+            "what a browser would (open the link, choose Allow), or open the link in a real one."
+        ]
+
+    def action_act_as_browser(self) -> None:
+        if self.attempt is None:
+            return
+        self.status.add("info", "Demo: loading the consent page and choosing Allow…")
+        self.act_as_browser(self.attempt.authorize_url, self.listening)
+
+    @work(thread=True, exclusive=True, group="demo-browser", exit_on_error=False)
+    def act_as_browser(self, authorize_url: str, listening: bool) -> None:
+        try:
+            location = consent(authorize_url)
+            if listening:
+                follow_redirect(location)  # the listener catches it, as with a real browser
+            else:
+                self.post_message(self.BrowserLanded(location))
+        except (ConsentError, OSError) as error:
+            self.post_message(self.BrowserFailed(str(error)))
+
+    def on_demo_sign_in_screen_browser_landed(self, message: BrowserLanded) -> None:
+        self.query_one("#code", Input).value = message.location
+        self.submit_pasted()
+
+    def on_demo_sign_in_screen_browser_failed(self, message: BrowserFailed) -> None:
+        self.status.add("error", f"Demo browser failed: {message.problem}")
+
+
+class DemoApp(GcalApp):
+    def sign_in_screen(self, reason: str | None = None) -> SignInScreen:
+        return DemoSignInScreen(self.config, reason)
+
+
 def run_demo(config: AppConfig) -> int:
     """Run the app against the stand-in; its exit status."""
-    from tui.app import make_app, run_app
-
     demo = Demo(config)
     try:
-        return run_app(make_app(demo.config))
+        return run_app(demo.app())
     finally:
         demo.close()

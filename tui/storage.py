@@ -124,7 +124,7 @@ def load_credentials(path: Path) -> client.OAuth2Credentials | None:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise CredentialsFileError(f"Cannot read credentials from {path}: {reason}.") from None
-    from oauth2client import client  # here, not at the top: it is slow to import, and start-up needs none
+    from oauth2client import client  # deferred
 
     try:
         data = json.loads(text)

@@ -17,11 +17,11 @@ from oauth2client import client, clientsecrets
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.redirect import ExpectedRedirect, issuer_of
 from tui.auth.stored import granted_scopes, missing_scopes, scope_words
-from tui.bounded_http import BoundedHttp
+from tui.bounded_http import NETWORK_ERRORS, BoundedHttp
+from tui.config import DEFAULT_TIMEOUT_SECONDS
 from tui.credentials_store import usable_access_token
 from tui.text import clip, safe_text
 
-EXCHANGE_TIMEOUT_SECONDS = 30.0
 STATE_BYTES = 32  # 256 bits, well over the 128 the flow needs
 
 # Error codes a token endpoint may send; oauth2client glues code and description together.
@@ -222,13 +222,13 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
 
 
 def exchange_code(
-    attempt: SignInAttempt, code: str, *, timeout: float = EXCHANGE_TIMEOUT_SECONDS
+    attempt: SignInAttempt, code: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS
 ) -> client.OAuth2Credentials:
     """Run step 2 with a timeout (oauth2client's default HTTP object has none); every failure is an
     ExchangeError in words."""
     try:
         credentials = attempt.flow.step2_exchange(code, http=BoundedHttp(timeout))
-    except (client.FlowExchangeError, OSError, http.client.HTTPException, httplib2.HttpLib2Error) as exc:
+    except (client.FlowExchangeError, *NETWORK_ERRORS) as exc:
         raise _exchange_error_for(exc) from None
     except KeyError:  # httplib2 follows a redirect to any scheme, and has no connection for ftp:
         raise ExchangeError(

@@ -10,7 +10,6 @@ from urllib.parse import SplitResult, parse_qs, unquote, urlsplit, urlunsplit
 from tui.auth.client_secrets import ClientSecrets
 from tui.text import clip, safe_text
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 DEFAULT_CALLBACK_PATH = "/oauth2callback"
 MAX_PASTE_LENGTH = 8192
 _URL_WITH_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")

@@ -5,16 +5,15 @@ oauth2client's own `revoke()` puts the token in the URL, where proxies and logs 
 
 from __future__ import annotations
 
-import http.client as http_client
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-import httplib2
 from oauth2client import client
 
 from tui.auth.client_secrets import GOOGLE_REVOKE_URI
-from tui.bounded_http import AnswerTooLarge, BoundedHttp
+from tui.bounded_http import NETWORK_ERRORS, AnswerTooLarge, BoundedHttp
+from tui.config import DEFAULT_TIMEOUT_SECONDS
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -31,7 +30,7 @@ class RevokeError(Exception):
 def revoke(
     credentials: client.OAuth2Credentials,
     *,
-    timeout: float = 30.0,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
     attempts: int = 3,
     sleep: Callable[[float], None] = time.sleep,
     retry_delay: float = 1.0,
@@ -47,7 +46,7 @@ def revoke(
     for attempt in range(attempts):
         try:
             response, _ = connection.request(uri, "POST", body=body, headers=headers)
-        except (OSError, http_client.HTTPException, httplib2.HttpLib2Error, AnswerTooLarge) as error:
+        except (*NETWORK_ERRORS, AnswerTooLarge) as error:
             if attempt + 1 < attempts:
                 sleep(retry_delay * 2**attempt)
                 continue

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from tui.auth.client_secrets import ClientSecrets, load_client_secrets
 from tui.auth.redirect import default_redirect_uri, is_loopback_http, with_port
+from tui.config import REAL_WORLD, Determinism
 
 if TYPE_CHECKING:
     from tui.auth.flow import SignInAttempt
@@ -33,15 +34,13 @@ class SignInSession:
         *,
         redirect_uri: str | None = None,
         listen: bool = True,
-        fixed_state: str | None = None,
-        fixed_code_verifier: bytes | None = None,
+        determinism: Determinism = REAL_WORLD,
     ) -> None:
         self.client_secrets_path = client_secrets_path
         self.scopes = tuple(scopes)
         self._redirect_uri_option = redirect_uri
         self._listen = listen
-        self._fixed_state = fixed_state
-        self._fixed_code_verifier = fixed_code_verifier
+        self._determinism = determinism
         self._listener: LoopbackListener | None = None
         self.client_secrets: ClientSecrets | None = None
 
@@ -55,10 +54,8 @@ class SignInSession:
 
         `on_callback` runs on the listener's thread.
         """
-        # Imported here, in the worker that calls this: oauth2client is slow to import, and the
-        # sign-in screen paints first.
-        from tui.auth.flow import start_attempt
-        from tui.auth.listener import ListenerError, LoopbackListener
+        from tui.auth.flow import start_attempt  # deferred
+        from tui.auth.listener import ListenerError, LoopbackListener  # deferred
 
         secrets = self.client_secrets or self.load()
         self.close()
@@ -87,8 +84,8 @@ class SignInSession:
             secrets,
             self.scopes,
             redirect_uri,
-            state=self._fixed_state,
-            code_verifier=self._fixed_code_verifier,
+            state=self._determinism.oauth_state,
+            code_verifier=self._determinism.code_verifier,
         )
         if self._listener is not None:
             self._listener.start(attempt.expected)

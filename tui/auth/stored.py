@@ -87,7 +87,7 @@ def check_stored(
         )
     if credentials.invalid or not credentials.refresh_token:
         return StoredSignIn(None, "The stored sign-in can no longer be refreshed. Sign in again.")
-    from tui.credentials_store import CredentialsStore  # imports oauth2client, as loading did
+    from tui.credentials_store import CredentialsStore  # deferred
 
     credentials.set_store(CredentialsStore(credentials_path))
     return StoredSignIn(credentials, None, make_private(credentials_path))

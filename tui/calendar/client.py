@@ -19,10 +19,10 @@ import httplib2
 from oauth2client import client
 
 from tui.auth.flow import TOKEN_ERROR_CODES, split_flow_error
-from tui.bounded_http import AnswerTooLarge, BoundedHttp
+from tui.bounded_http import NETWORK_ERRORS, AnswerTooLarge, BoundedHttp
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
-from tui.config import AppConfig
+from tui.config import DEFAULT_TIMEOUT_SECONDS, AppConfig
 from tui.credentials_store import usable_access_token
 from tui.text import clip, safe_text
 
@@ -145,7 +145,7 @@ class AuthorizedHttp:
                 "Check your network, then press r to retry.",
                 retry_reason="token refresh timed out",
             ) from None
-        except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
+        except NETWORK_ERRORS as error:
             raise CalendarError(
                 "transient",
                 f"Refreshing the sign-in could not reach Google ({error.__class__.__name__}).",
@@ -273,14 +273,14 @@ class CalendarClient:
         credentials: client.OAuth2Credentials,
         api_root: str,
         *,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
         retry: RetryPolicy | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        from googleapiclient.discovery import build  # lazily: it is slow to import
+        from googleapiclient.discovery import build  # deferred
 
-        from tui.calendar.json_model import FastJsonModel
+        from tui.calendar.json_model import FastJsonModel  # deferred
 
         self.http = AuthorizedHttp(credentials, timeout, now)
         self.max_pages = MAX_PAGES
@@ -314,7 +314,7 @@ class CalendarClient:
                 retry_number += 1
 
     def _execute_once(self, request: Any) -> dict[str, Any]:
-        from googleapiclient.errors import HttpError
+        from googleapiclient.errors import HttpError  # deferred
 
         try:
             result = request.execute(num_retries=0)
@@ -332,7 +332,7 @@ class CalendarClient:
                 "Google Calendar sent an answer that could not be read (a header line too long).",
                 "Check your network (or proxy), then press r to retry.",
             ) from None
-        except (OSError, http.client.HTTPException, httplib2.HttpLib2Error) as error:
+        except NETWORK_ERRORS as error:
             raise CalendarError(
                 "transient",
                 f"Cannot reach Google Calendar ({error.__class__.__name__}).",

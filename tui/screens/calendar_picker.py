@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.calendar.errors import CalendarError
+from tui.calendar.loader import CalendarLoader
 from tui.calendar.model import CalendarInfo
-from tui.config import AppConfig
-from tui.messages import CalendarsLoaded
-
-if TYPE_CHECKING:
-    from oauth2client.client import OAuth2Credentials
+from tui.worker_errors import ReportsWorkerErrors
 
 
 def calendar_option(calendar: CalendarInfo, current: str) -> Option:
@@ -32,14 +30,21 @@ def calendar_option(calendar: CalendarInfo, current: str) -> Option:
     return Option(label, id=calendar.id)
 
 
-class CalendarPickerScreen(ModalScreen[str | None]):
+class CalendarPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     CSS_PATH = "pickers.tcss"
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
 
-    def __init__(self, config: AppConfig, credentials: OAuth2Credentials, current: str) -> None:
+    @dataclass
+    class CalendarsLoaded(Message):
+        calendars: list[CalendarInfo]
+
+    @dataclass
+    class LoadFailed(Message):
+        error: CalendarError
+
+    def __init__(self, loader: CalendarLoader, current: str) -> None:
         super().__init__()
-        self.config = config
-        self.credentials = credentials
+        self.loader = loader
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -51,22 +56,20 @@ class CalendarPickerScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.fetch_calendars()
 
-    @work(thread=True, exclusive=True, group="calendars")
+    @work(thread=True, exclusive=True, group="calendars", exit_on_error=False)
     def fetch_calendars(self) -> None:
-        from tui.calendar.client import connect  # in the worker: it imports the Google libraries
-
         try:
-            with connect(self.config, self.credentials) as calendar:
-                self.post_message(CalendarsLoaded(calendar.calendars()))
+            self.post_message(self.CalendarsLoaded(self.loader.calendars()))
         except CalendarError as error:
-            self.post_message(CalendarsLoaded(None, error))
+            self.post_message(self.LoadFailed(error))
 
-    def on_calendars_loaded(self, message: CalendarsLoaded) -> None:
+    def on_calendar_picker_screen_load_failed(self, message: LoadFailed) -> None:
+        error = message.error
+        self.query_one("#picker-status", Label).update(Text(f"✗ {error.message} {error.hint}", style="red"))
+
+    def on_calendar_picker_screen_calendars_loaded(self, message: CalendarsLoaded) -> None:
         status = self.query_one("#picker-status", Label)
-        if message.error is not None:
-            status.update(Text(f"✗ {message.error.message} {message.error.hint}", style="red"))
-            return
-        calendars = message.calendars or []
+        calendars = message.calendars
         status.update(f"{len(calendars)} calendars: Enter shows one, Esc closes.")
         options = self.query_one("#calendars", OptionList)
         options.add_options(calendar_option(calendar, self.current) for calendar in calendars)

@@ -15,6 +15,7 @@ from tui.calendar.model import Attendee, Event, format_when
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_errors import ReportsWorkerErrors
 
 RESPONSE_MARKS = {
     "accepted": "✓ accepted",
@@ -80,7 +81,7 @@ def event_text(event: Event, config: AppConfig) -> Text:
     return text
 
 
-class EventDetailScreen(ModalScreen[None]):
+class EventDetailScreen(ReportsWorkerErrors, ModalScreen[None]):
     CSS_PATH = "event_detail.tcss"
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close"),
@@ -115,7 +116,7 @@ class EventDetailScreen(ModalScreen[None]):
     def action_open_video(self) -> None:
         self.open_video(self.event.conference_link)
 
-    @work(thread=True, exclusive=True, group="browser")
+    @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
     def open_video(self, link: str) -> None:
         problem = open_in_browser(link)
         if problem is None:
@@ -123,6 +124,6 @@ class EventDetailScreen(ModalScreen[None]):
         else:
             self.notify(f"{problem} The call: {link}", severity="warning", timeout=10)
 
-    @work(thread=True, exclusive=True, group="clipboard")
+    @work(thread=True, exclusive=True, group="clipboard", exit_on_error=False)
     def copy_link(self, link: str) -> None:
         copy_from_worker(self.app, link, "Event link")

@@ -16,22 +16,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from tui.auth.sign_out import PERMISSIONS_PAGE
 from tui.calendar.agenda import Agenda, DayRange, Placement, count_events, range_label
 from tui.calendar.dates import EXAMPLES, parse_day
 from tui.calendar.errors import CalendarError
+from tui.calendar.loader import CalendarLoader, RangeRequest
 from tui.calendar.model import Event, format_day
 from tui.config import AppConfig, named_zone
-from tui.messages import (
-    AccountKnown,
-    EventsLoadFailed,
-    EventsLoadRetrying,
-    EventsPageLoaded,
-    SignedOut,
-    SignInNeeded,
-    SignOutFinished,
-)
+from tui.messages import SignedOut, SignInNeeded
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
@@ -41,14 +35,16 @@ from tui.widgets.agenda_view import AgendaView
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.status_line import StatusLine
 from tui.widgets.title_bar import TitleBar
+from tui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
-    from tui.calendar.client import CalendarClient
+    from tui.auth.revoke import RevokeError
+    from tui.calendar.client import EventPage, RetryNotice
 
 
-class EventsScreen(Screen[None]):
+class EventsScreen(ReportsWorkerErrors, Screen[None]):
     TITLE = "gcal-tui"
     SUB_TITLE = "Calendar"
     CSS_PATH = "events.tcss"
@@ -87,10 +83,43 @@ class EventsScreen(Screen[None]):
         credentials: OAuth2Credentials
 
     @dataclass
+    class PageLoaded(Message):
+        generation: int  # which load: answers to an older one are dropped
+        page: EventPage
+
+    @dataclass
+    class LoadRetrying(Message):
+        generation: int
+        notice: RetryNotice
+
+    @dataclass
+    class LoadFailed(Message):
+        generation: int
+        error: CalendarError
+
+    @dataclass
+    class AccountKnown(Message):
+        """Who is signed in: the primary calendar's id."""
+
+        account: str
+
+    @dataclass
     class TokenSaveChecked(Message):
         """After a load: whether the last renewed token could be written (None: it could)."""
 
         problem: str | None
+
+    @dataclass
+    class RevokeFailed(Message):
+        """Google could not be told of the sign-out; nothing was deleted."""
+
+        error: RevokeError
+
+    @dataclass
+    class DeleteFailed(Message):
+        """The stored credentials could not be deleted."""
+
+        problem: str
 
     def __init__(self, config: AppConfig, credentials: OAuth2Credentials | None = None) -> None:
         """Without credentials, the screen checks the stored ones itself (in its worker, after its
@@ -100,6 +129,7 @@ class EventsScreen(Screen[None]):
         self.set_reactive(EventsScreen.credentials, credentials)
         self.calendar_id = config.calendar_id
         self.calendar_name = config.calendar_id
+        self.loader = CalendarLoader(config, credentials)
         self.generation = 0
         self.agenda = Agenda(config.zone, DayRange(config.now().date(), config.days))
         self.set_reactive(EventsScreen.day_range, self.agenda.range)
@@ -133,78 +163,61 @@ class EventsScreen(Screen[None]):
         self.notice = Text("Loading…")
         zone = self.config.zone
         start, end = self.day_range.bounds(zone)
-        self.fetch_events(self.generation, self.calendar_id, start, end, zone.key)
+        request = RangeRequest(self.calendar_id, start, end, zone.key)
+        self.fetch_events(self.generation, request, find_account=self.account is None)
 
-    @work(thread=True, exclusive=True, group="events")
-    def fetch_events(
-        self, generation: int, calendar_id: str, start: datetime, end: datetime, zone_name: str
-    ) -> None:
-        from tui.calendar.client import connect  # in the worker: it imports the Google libraries
-
+    @work(thread=True, exclusive=True, group="events", exit_on_error=False)
+    def fetch_events(self, generation: int, request: RangeRequest, *, find_account: bool) -> None:
         worker = get_current_worker()
-        credentials = self.credentials or self.use_stored_credentials()
-        if credentials is None:
-            return
-        on_retry = lambda notice: self.post_message(EventsLoadRetrying(generation, notice))  # noqa: E731
-        # Events pile up as long-lived objects, and Python's cyclic collector would walk all of them
-        # again and again during a big load (40 ms of 250 at 10,000 events). They hold no cycles,
-        # so collection waits until the load is done; reference counting still frees as usual.
-        gc.disable()
+        loader = self.loader
+        if loader.credentials is None:
+            stored = loader.check_stored_sign_in()
+            if stored.credentials is None:
+                self.post_message(SignInNeeded(stored.reason))
+                return
+            self.post_message(self.StoredSignInUsable(stored.credentials))
+            if stored.note:
+                self.app.notify(stored.note, severity="warning", timeout=10)
         try:
-            with connect(self.config, credentials, on_retry) as calendar:
-                for page in calendar.event_pages(calendar_id, start, end, zone_name):
-                    if worker.is_cancelled:
-                        return
-                    self.post_message(EventsPageLoaded(generation, page))
-                if self.account is None:
-                    self.look_up_account(calendar)
+            account = loader.load_range(
+                request,
+                on_page=lambda page: self.post_message(self.PageLoaded(generation, page)),
+                on_retry=lambda notice: self.post_message(self.LoadRetrying(generation, notice)),
+                cancelled=lambda: worker.is_cancelled,
+                find_account=find_account,
+            )
         except CalendarError as error:
-            self.post_message(EventsLoadFailed(generation, error))
+            self.post_message(self.LoadFailed(generation, error))
+        else:
+            if account is not None:
+                self.post_message(self.AccountKnown(account))
         finally:
-            gc.enable()
-            write_error = getattr(credentials.store, "write_error", None)
-            self.post_message(self.TokenSaveChecked(str(write_error) if write_error else None))
+            self.post_message(self.TokenSaveChecked(loader.token_save_problem()))
+
+    def worker_failed(self, worker: Worker[object], what: str) -> None:
+        if worker.group == "events":
+            self.fetching = False
+        self.notice = Text(f"✗ {what} Press r to try again.", style="bold red")
 
     def on_events_screen_token_save_checked(self, message: TokenSaveChecked) -> None:
         self.unsaved = message.problem
 
-    def use_stored_credentials(self) -> OAuth2Credentials | None:
-        """In the worker: load and check the stored sign-in; if it cannot be used, say why."""
-        from tui.auth.stored import check_stored
-
-        config = self.config
-        stored = check_stored(
-            config.credentials_path, config.client_secrets_path, config.scopes, config.now()
-        )
-        if stored.credentials is None:
-            self.post_message(SignInNeeded(stored.reason))
-            return None
-        self.post_message(self.StoredSignInUsable(stored.credentials))
-        if stored.note:
-            self.app.notify(stored.note, severity="warning", timeout=10)
-        return stored.credentials
-
     def on_events_screen_stored_sign_in_usable(self, message: StoredSignInUsable) -> None:
         self.credentials = message.credentials
 
-    def look_up_account(self, calendar: CalendarClient) -> None:
-        """Who is signed in: the primary calendar's id. Asked after the events, which matter more; the
-        status line just leaves it out if this fails."""
-        try:
-            primary = next((c for c in calendar.calendars() if c.primary), None)
-        except CalendarError:
-            return
-        if primary is not None:
-            self.post_message(AccountKnown(primary.id))
-
-    def on_events_page_loaded(self, message: EventsPageLoaded) -> None:
+    def on_events_screen_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation:
             return
         page = message.page
         if page.number == 1:
+            gc.unfreeze()  # the last load's events (see below) may be collected as usual again
             self.agenda = Agenda(self.config.zone, self.day_range)
         self.calendar_name = page.calendar_summary
         self.agenda.add(page.events)
+        # Events are long-lived and hold no reference cycles: Python's cyclic collector would walk
+        # all of them again at every collection of a big load (40 ms of 250 at 10,000 events).
+        # Frozen, they are left out of its walks; reference counting still frees them.
+        gc.freeze()
         self.show_lines()
         if page.last:
             self.fetching = False
@@ -214,10 +227,10 @@ class EventsScreen(Screen[None]):
         else:
             self.notice = Text(f"Loading… page {page.number} in")
 
-    def on_account_known(self, message: AccountKnown) -> None:
+    def on_events_screen_account_known(self, message: AccountKnown) -> None:
         self.account = message.account
 
-    def on_events_load_retrying(self, message: EventsLoadRetrying) -> None:
+    def on_events_screen_load_retrying(self, message: LoadRetrying) -> None:
         if message.generation != self.generation:
             return
         notice = message.notice
@@ -227,7 +240,7 @@ class EventsScreen(Screen[None]):
             style="yellow",
         )
 
-    def on_events_load_failed(self, message: EventsLoadFailed) -> None:
+    def on_events_screen_load_failed(self, message: LoadFailed) -> None:
         if message.generation != self.generation:
             return
         self.fetching = False
@@ -241,7 +254,7 @@ class EventsScreen(Screen[None]):
             )
         kept = f" The {self.shown_count:,} events shown are from before." if self.total_count else ""
         self.notice = Text(f"✗ {error.message}{kept} {error.hint}", style="bold red")
-        self.notify(f"{error.message} {error.hint}", severity="error", timeout=8, markup=False)
+        self.notify(f"{error.message} {error.hint}", severity="error", timeout=8)
 
     # The agenda
     def _matches(self, event: Event) -> bool:
@@ -406,7 +419,7 @@ class EventsScreen(Screen[None]):
                 self.calendar_name = calendar_id
                 self.load()
 
-        self.app.push_screen(CalendarPickerScreen(self.config, self.credentials, self.calendar_id), chosen)
+        self.app.push_screen(CalendarPickerScreen(self.loader, self.calendar_id), chosen)
 
     def action_sign_out(self) -> None:
         if not self.signed_in():
@@ -415,7 +428,7 @@ class EventsScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.notice = Text("Signing out: revoking access at Google…")
-                self.revoke_access()
+                self.sign_out(revoke_at_google=True)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -427,34 +440,35 @@ class EventsScreen(Screen[None]):
             answered,
         )
 
-    @work(thread=True, exclusive=True, group="sign-out")
-    def revoke_access(self) -> None:
-        from tui.auth.revoke import RevokeError, revoke
+    @work(thread=True, exclusive=True, group="sign-out", exit_on_error=False)
+    def sign_out(self, *, revoke_at_google: bool) -> None:
+        from tui.auth.revoke import RevokeError  # deferred
+        from tui.auth.sign_out import sign_out
+        from tui.storage import CredentialsFileError
 
+        assert self.credentials is not None
         try:
-            outcome = revoke(
+            outcome = sign_out(
                 self.credentials,
+                self.config.credentials_path,
+                revoke_at_google=revoke_at_google,
                 timeout=self.config.api_timeout,
                 retry_delay=self.config.api_retry_base_delay,
             )
         except RevokeError as error:
-            self.post_message(SignOutFinished(None, error))
+            self.post_message(self.RevokeFailed(error))
+        except CredentialsFileError as error:
+            self.post_message(self.DeleteFailed(str(error)))
         else:
-            self.post_message(SignOutFinished(outcome, None))
+            self.post_message(SignedOut(outcome))
 
-    def on_sign_out_finished(self, message: SignOutFinished) -> None:
-        if message.error is None:
-            self.delete_credentials(message.outcome or "")
-            return
+    def on_events_screen_revoke_failed(self, message: RevokeFailed) -> None:
         error = message.error
         self.notice = Text(f"✗ {error.message}", style="bold red")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.delete_credentials(
-                    f"{error.message} Access was not revoked: remove gcal-tui at "
-                    "https://myaccount.google.com/permissions."
-                )
+                self.sign_out(revoke_at_google=False)
             else:
                 self.notice = Text("Still signed in: nothing was deleted.")
 
@@ -462,19 +476,13 @@ class EventsScreen(Screen[None]):
             ConfirmScreen(
                 "Google could not be told",
                 f"{error.message} Delete the stored credentials anyway? Access stays granted at Google until "
-                "you remove it at https://myaccount.google.com/permissions.",
+                f"you remove it at {PERMISSIONS_PAGE}.",
                 "Delete anyway",
                 "Stay signed in",
             ),
             answered,
         )
 
-    def delete_credentials(self, outcome: str) -> None:
-        try:
-            self.config.credentials_path.unlink(missing_ok=True)
-        except OSError as error:
-            self.notify(
-                f"Could not delete {self.config.credentials_path}: {error.strerror}", severity="error"
-            )
-            return
-        self.post_message(SignedOut(f"Signed out. {outcome} Deleted {self.config.credentials_path}."))
+    def on_events_screen_delete_failed(self, message: DeleteFailed) -> None:
+        self.notice = Text(f"✗ {message.problem}", style="bold red")
+        self.notify(message.problem, severity="error")

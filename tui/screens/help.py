@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.keys import key_actions
+
 EXTRA_KEYS = {
     "EventsScreen": [("↑ ↓ PgUp PgDn Home End", "Move through the events")],
     "SignInScreen": [
@@ -19,18 +21,10 @@ EXTRA_KEYS = {
 }
 
 
-def key_rows(screen: Screen[object], app_bindings: list[Binding]) -> list[tuple[str, str]]:
-    """(keys, what they do) for the screen's bindings that apply now, then the app's."""
+def key_rows(screen: Screen[object]) -> list[tuple[str, str]]:
+    """(keys, what they do): moving about, then every key action the screen offers now."""
     rows = list(EXTRA_KEYS.get(type(screen).__name__, []))
-    focused_bindings = [b for b in getattr(screen.focused, "BINDINGS", []) if isinstance(b, Binding)]
-    for binding in [*focused_bindings, *screen.BINDINGS, *app_bindings]:
-        if isinstance(binding, Binding) and binding.show and binding.description:
-            if not screen.check_action(binding.action, ()):
-                continue
-            keys = " / ".join(
-                screen.app.get_key_display(Binding(key, binding.action)) for key in binding.key.split(",")
-            )
-            rows.append((keys, binding.description))
+    rows += [(" / ".join(action.keys), action.description) for action in key_actions(screen)]
     return rows
 
 
@@ -47,9 +41,9 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = "pickers.tcss"
     BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
 
-    def __init__(self, underneath: Screen[object], app_bindings: list[Binding]) -> None:
+    def __init__(self, underneath: Screen[object]) -> None:
         super().__init__()
-        self.rows = key_rows(underneath, app_bindings)
+        self.rows = key_rows(underneath)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="picker"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -9,23 +11,29 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError
 from tui.auth.redirect import RedirectError, code_from_pasted
-from tui.auth.session import SignInSession
+from tui.auth.session import AttemptSetup, SignInSession
 from tui.browser import open_in_browser
 from tui.clipboard import copy_from_worker
 from tui.config import CLIENT_SECRETS_NAME, AppConfig
-from tui.messages import AttemptFailed, AttemptReady, CallbackArrived, ExchangeFailed, SignedIn
+from tui.deferred_imports import import_calendar_libraries
+from tui.messages import SignedIn
 from tui.storage import CredentialsFileError, save_credentials
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.status_panel import StatusPanel
 from tui.widgets.title_bar import TitleBar
+from tui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
-    from tui.auth.flow import SignInAttempt
+    from textual.worker import Worker
+
+    from tui.auth.flow import ExchangeError, SignInAttempt
     from tui.auth.listener import CallbackResult
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
@@ -35,17 +43,43 @@ def describe_scopes(scopes: tuple[str, ...]) -> str:
     return ", ".join(scope.removeprefix(SCOPE_PREFIX) for scope in scopes)
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(ReportsWorkerErrors, Screen[None]):
     TITLE = "gcal-tui"
     SUB_TITLE = "Sign in to Google Calendar"
-    CSS_PATH = "sign_in.tcss"
+    CSS_PATH = Path(__file__).with_name("sign_in.tcss")  # absolute: the demo subclasses the screen
     AUTO_FOCUS = "#code"
+
+    # The link shown, if any. Always updated: a new attempt may equal the old one (a fixed state in
+    # tests), and the new one must replace it.
+    attempt: reactive[SignInAttempt | None] = reactive(None, init=False, always_update=True)
+    exchanging: reactive[bool] = reactive(False, init=False)  # a code is being exchanged
     BINDINGS = [
         Binding("ctrl+y", "copy_url", "Copy link", priority=True),
         Binding("ctrl+o", "open_url", "Open in browser", priority=True),
         Binding("ctrl+r", "new_link", "New link", priority=True),
-        Binding("ctrl+b", "act_as_browser", "Demo: be the browser", priority=True),
     ]
+
+    @dataclass
+    class AttemptReady(Message):
+        """A new authorize URL (and maybe a listener) is ready."""
+
+        setup: AttemptSetup
+
+    @dataclass
+    class AttemptFailed(Message):
+        """No authorize URL could be made: the client secrets or the redirect URI are at fault."""
+
+        error: ClientSecretsError | RedirectError
+
+    @dataclass
+    class CallbackArrived(Message):
+        """The browser's redirect reached the loopback listener."""
+
+        result: CallbackResult
+
+    @dataclass
+    class ExchangeFailed(Message):
+        error: ExchangeError | CredentialsFileError
 
     def __init__(self, config: AppConfig, reason: str | None = None) -> None:
         super().__init__()
@@ -56,12 +90,10 @@ class SignInScreen(Screen[None]):
             config.scopes,
             redirect_uri=config.redirect_uri,
             listen=config.listen,
-            fixed_state=config.fixed_state,
-            fixed_code_verifier=config.fixed_code_verifier,
+            determinism=config.determinism,
         )
         self.status = StatusPanel(id="status")
         self.status.border_title = "Status"
-        self.attempt: SignInAttempt | None = None
         self.listening = False
         self.signed_in = False
 
@@ -100,61 +132,46 @@ class SignInScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.session.close()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "act_as_browser":
-            return self.config.demo
-        return True
-
     # Attempts
-    @work(thread=True, exclusive=True, group="attempt")
+    @work(thread=True, exclusive=True, group="attempt", exit_on_error=False)
     def prepare_attempt(self) -> None:
         try:
-            setup = self.session.new_attempt(lambda result: self.post_message(CallbackArrived(result)))
+            setup = self.session.new_attempt(lambda result: self.post_message(self.CallbackArrived(result)))
         except (ClientSecretsError, RedirectError) as error:
-            self.post_message(AttemptFailed(error))
+            self.post_message(self.AttemptFailed(error))
         else:
-            self.post_message(AttemptReady(setup))
+            self.post_message(self.AttemptReady(setup))
 
-    def on_attempt_ready(self, message: AttemptReady) -> None:
+    def on_sign_in_screen_attempt_ready(self, message: AttemptReady) -> None:
         secrets = self.session.client_secrets
         assert secrets is not None
         self.attempt = message.setup.attempt
         self._show_client(secrets)
-        self.query_one("#authorize-url", Static).update(Text(self.attempt.authorize_url, overflow="fold"))
-        for button in self.query("#copy, #open, #exchange").results(Button):
-            button.disabled = False
         self.status.add("ok", f"Client secrets loaded from {secrets.path}")
         if message.setup.listening_on:
             self.status.add("ok", f"Listening for the browser's redirect on {message.setup.listening_on}")
         else:
             self.status.add("info", message.setup.not_listening_because or "Not listening.")
-        if self.config.demo:
-            self.status.add(
-                "info",
-                f"Demo: a local stand-in for Google answers at {self.config.api_endpoint}. Press ctrl+b "
-                "to do what a browser would (open the link, choose Allow), or open the link in a real one.",
-            )
+        for hint in self.browser_hints():
+            self.status.add("info", hint)
         self.status.add("wait", "Waiting for the browser: sign in there and choose Allow…")
         self.listening = message.setup.listening_on is not None
         self.load_calendar_libraries()
+
+    def browser_hints(self) -> list[str]:
+        """More ways to reach the consent page, shown before "Waiting for the browser"."""
+        return []
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def load_calendar_libraries(self) -> None:
         """While the person consents in the browser, which takes seconds, import what the calendar
         needs (googleapiclient alone takes 0.2 s), so its first page is asked for as soon as the
         token arrives. Nothing is sent anywhere."""
-        import googleapiclient.discovery  # noqa: F401
-
-        import tui.calendar.client
-        import tui.screens.events  # noqa: F401
-
+        import_calendar_libraries()
         _ = self.config.zone
 
-    def on_attempt_failed(self, message: AttemptFailed) -> None:
+    def on_sign_in_screen_attempt_failed(self, message: AttemptFailed) -> None:
         self.attempt = None
-        self.query_one("#authorize-url", Static).update("No sign-in link: see Status below.")
-        for button in self.query("#copy, #open, #exchange").results(Button):
-            button.disabled = True
         error = message.error
         if isinstance(error, ClientSecretsError):
             self.status.add(
@@ -201,7 +218,7 @@ class SignInScreen(Screen[None]):
             return
         self.copy_url(self.attempt.authorize_url)
 
-    @work(thread=True, exclusive=True, group="clipboard")
+    @work(thread=True, exclusive=True, group="clipboard", exit_on_error=False)
     def copy_url(self, url: str) -> None:
         copy_from_worker(self.app, url, "Link")
 
@@ -211,36 +228,13 @@ class SignInScreen(Screen[None]):
             return
         self.open_url(self.attempt.authorize_url)
 
-    @work(thread=True, exclusive=True, group="browser")
+    @work(thread=True, exclusive=True, group="browser", exit_on_error=False)
     def open_url(self, url: str) -> None:
         problem = open_in_browser(url)
         if problem is None:
             self.notify("Opened the link in your browser.")
         else:
             self.notify(f"{problem} (ctrl+y copies it)", severity="warning")
-
-    def action_act_as_browser(self) -> None:
-        if self.attempt is None or not self.config.demo:
-            return
-        self.status.add("info", "Demo: loading the consent page and choosing Allow…")
-        self.act_as_browser(self.attempt.authorize_url, self.listening)
-
-    @work(thread=True, exclusive=True, group="demo-browser")
-    def act_as_browser(self, authorize_url: str, listening: bool) -> None:
-        from tui.sandbox.browser import ConsentError, consent, follow_redirect  # the demo only
-
-        try:
-            location = consent(authorize_url)
-            if listening:
-                follow_redirect(location)  # the listener catches it, as with a real browser
-            else:
-                self.app.call_from_thread(self._paste_redirect, location)
-        except (ConsentError, OSError) as error:
-            self.app.call_from_thread(self.status.add, "error", f"Demo browser failed: {error}")
-
-    def _paste_redirect(self, location: str) -> None:
-        self.query_one("#code", Input).value = location
-        self.submit_pasted()
 
     # Codes: pasted or caught by the listener
     @on(Input.Submitted, "#code")
@@ -256,7 +250,7 @@ class SignInScreen(Screen[None]):
             return
         self._begin_exchange(self.attempt, code, "the pasted text")
 
-    def on_callback_arrived(self, message: CallbackArrived) -> None:
+    def on_sign_in_screen_callback_arrived(self, message: CallbackArrived) -> None:
         result: CallbackResult = message.result
         if self.attempt is None or self.signed_in:
             return
@@ -274,20 +268,31 @@ class SignInScreen(Screen[None]):
                 severity="warning",
             )
             return
-        self._set_busy(True)
+        self.exchanging = True
         self.status.add("wait", f"Exchanging the code from {source} for credentials…")
         self.exchange(attempt, code)
 
-    def _set_busy(self, busy: bool) -> None:
-        self.query_one("#exchange", Button).disabled = busy
-        self.query_one("#code", Input).disabled = busy
+    def watch_attempt(self, attempt: SignInAttempt | None) -> None:
+        link = Text(attempt.authorize_url, overflow="fold") if attempt else None
+        self.query_one("#authorize-url", Static).update(link or "No sign-in link: see Status below.")
+        for button in self.query("#copy, #open, #exchange").results(Button):
+            button.disabled = attempt is None
 
-    @work(thread=True, exclusive=True, group="exchange")
+    def watch_exchanging(self, exchanging: bool) -> None:
+        self.query_one("#exchange", Button).disabled = exchanging
+        self.query_one("#code", Input).disabled = exchanging
+
+    def worker_failed(self, worker: Worker[object], what: str) -> None:
+        if worker.group in ("attempt", "exchange"):
+            self.exchanging = False
+            self.status.add("error", what, "Press ctrl+r for a new link.")
+
+    @work(thread=True, exclusive=True, group="exchange", exit_on_error=False)
     def exchange(self, attempt: SignInAttempt, code: str) -> None:
         """A refused code (a stray or cut paste) leaves the attempt and its listener as they were,
         for the right code; the listener stops once the sign-in succeeds or cannot go on. It is
         stopped here, not on the UI thread: that waits for its thread."""
-        from tui.auth.flow import ExchangeError, exchange_code
+        from tui.auth.flow import ExchangeError, exchange_code  # deferred
 
         keep_listening = False
         try:
@@ -297,16 +302,16 @@ class SignInScreen(Screen[None]):
             keep_listening = error.retryable
             if keep_listening:
                 attempt.release()
-            self.post_message(ExchangeFailed(error))
+            self.post_message(self.ExchangeFailed(error))
         except CredentialsFileError as error:
-            self.post_message(ExchangeFailed(error))
+            self.post_message(self.ExchangeFailed(error))
         else:
             self.post_message(SignedIn(credentials))
         if not keep_listening:
             self.session.close()
 
-    def on_exchange_failed(self, message: ExchangeFailed) -> None:
-        self._set_busy(False)
+    def on_sign_in_screen_exchange_failed(self, message: ExchangeFailed) -> None:
+        self.exchanging = False
         error = message.error
         if isinstance(error, CredentialsFileError):
             self.status.add("error", str(error), "Fix the path or pass --credentials, then press ctrl+r.")

@@ -1,7 +1,7 @@
 """The README's screenshots, from the sandbox with fixed data and a fixed clock.
 
-`python -m tui.screenshots [DIR]` writes the SVGs (default: screenshots/). The snapshot tests run the
-same scenes, so the pictures and the tests show the same screens.
+`python scripts/export_screenshots.py [DIR]` writes the SVGs (default: screenshots/). The snapshot
+tests run the same scenes, so the pictures and the tests show the same screens.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tui.app import GcalApp, make_app
-from tui.config import AppConfig
+from tui.app import GcalApp
+from tui.config import AppConfig, Determinism
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import consent, sign_in_directly
 from tui.screens.calendar_picker import CalendarPickerScreen
@@ -69,9 +69,7 @@ class Studio:
             redirect_uri=REDIRECT_URI,
             listen=False,
             api_endpoint=self.sandbox.base_url,
-            fixed_state=STATE,
-            fixed_code_verifier=VERIFIER,
-            clock=lambda: NOW,
+            determinism=Determinism.fixed(NOW, STATE, VERIFIER),
             zone_name=ZONE,
         )
 
@@ -84,7 +82,7 @@ class Studio:
             client_secrets_path=secrets,
             credentials_path=Path("calendar_credentials.json"),
             api_endpoint=self.sandbox.base_url,
-            clock=lambda: NOW,
+            determinism=Determinism.fixed(NOW),
             zone_name=ZONE,
         )
 
@@ -187,14 +185,14 @@ def scenes(studio: Studio) -> dict[str, Scene]:
     """Each screenshot's name, the app it starts, what a person does before it is taken, and the
     terminal's size."""
     return {
-        "sign-in": (lambda: make_app(studio.sign_in_config()), sign_in_ready, SIZE),
-        "sign-in-error": (lambda: make_app(studio.sign_in_config()), sign_in_error, SIZE),
-        "sign-in-80x24": (lambda: make_app(studio.sign_in_config()), sign_in_error, SMALL),
-        "sign-in-done": (lambda: make_app(studio.sign_in_config()), finished_exchange(studio), SIZE),
-        "events": (lambda: make_app(studio.calendar_config()), calendar_loaded, SIZE),
-        "events-80x24": (lambda: make_app(studio.calendar_config()), calendar_loaded, SMALL),
-        "event-detail": (lambda: make_app(studio.calendar_config()), event_detail, SIZE),
-        "calendar-picker": (lambda: make_app(studio.calendar_config()), calendar_picker, SIZE),
+        "sign-in": (lambda: GcalApp(studio.sign_in_config()), sign_in_ready, SIZE),
+        "sign-in-error": (lambda: GcalApp(studio.sign_in_config()), sign_in_error, SIZE),
+        "sign-in-80x24": (lambda: GcalApp(studio.sign_in_config()), sign_in_error, SMALL),
+        "sign-in-done": (lambda: GcalApp(studio.sign_in_config()), finished_exchange(studio), SIZE),
+        "events": (lambda: GcalApp(studio.calendar_config()), calendar_loaded, SIZE),
+        "events-80x24": (lambda: GcalApp(studio.calendar_config()), calendar_loaded, SMALL),
+        "event-detail": (lambda: GcalApp(studio.calendar_config()), event_detail, SIZE),
+        "calendar-picker": (lambda: GcalApp(studio.calendar_config()), calendar_picker, SIZE),
     }
 
 
@@ -205,7 +203,7 @@ async def take(app: GcalApp, run_before: RunBefore, size: tuple[int, int]) -> st
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent.parent / "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
     with studio() as running:
         for name, (build, run_before, size) in scenes(running).items():
