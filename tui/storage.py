@@ -33,10 +33,11 @@ class CredentialsFileError(Exception):
 
 def write_private_file(path: Path, text: str) -> None:
     """Write atomically and readable by the owner only: a temp file beside the target (0600), fsync,
-    os.replace, then fsync the folder (created 0700). A failure leaves no temp file; OSError says why.
+        os.replace, then fsync the folder (created 0700). A failure leaves no temp file and the old file as
+    it was; OSError says why.
 
-    Writers take turns (an exclusive lock on the folder), so a temp file found while holding the
-    lock is the leftover of a writer that was killed: it is removed, as it may hold the secrets."""
+        Writers take turns (an exclusive lock on the folder), so a temp file found while holding the
+        lock is the leftover of a writer that was killed: it is removed, as it may hold the secrets."""
     make_private_folders(path.parent)
     with _writers_lock(path.parent):
         for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TEMP_SUFFIX}"):
@@ -50,7 +51,7 @@ def write_private_file(path: Path, text: str) -> None:
                 temp_file.flush()
                 os.fsync(temp_file.fileno())
             os.replace(temp_name, path)
-        except OSError:
+        except BaseException:  # OSError, or text that cannot be encoded: no temp file is left either way
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
             raise

@@ -375,9 +375,9 @@ class _Handler(BaseHTTPRequestHandler):
         if "token" not in params:
             self.send_json(400, {"error": "invalid_request", "error_description": "Bad Request"})
             return
-        known = params["token"] in self.sandbox.oauth_state.refresh_tokens or (
-            params["token"] in self.sandbox.oauth_state.access_tokens
-        )
+        state = self.sandbox.oauth_state
+        record = state.refresh_tokens.get(params["token"]) or state.access_tokens.get(params["token"])
+        known = record is not None and not record.revoked  # Google: 400 for a token revoked already
         self.sandbox.oauth_server.create_revocation_response(
             f"{self.sandbox.base_url}revoke",
             http_method="POST",

@@ -45,8 +45,13 @@ def in_a_terminal(*arguments: str) -> tuple[subprocess.Popen[bytes], int, bytear
     return app, controller, shown
 
 
+@pytest.mark.slow
 def test_ctrl_q_exits_at_once_while_loads_hang(
-    sandbox: Sandbox, client_secrets: Path, credentials_path: Path, stored_credentials: OAuth2Credentials
+    sandbox: Sandbox,
+    client_secrets: Path,
+    credentials_path: Path,
+    stored_credentials: OAuth2Credentials,
+    event_requests,
 ) -> None:
     sandbox.inject("events", Fault(status=200, body={"items": []}, delay=HUNG_FOR, times=None))
     app, controller, shown = in_a_terminal(
@@ -58,11 +63,11 @@ def test_ctrl_q_exits_at_once_while_loads_hang(
         sandbox.base_url,
     )
     try:
-        _wait_for(lambda: b"Loading" in shown and event_requests(sandbox) >= 1, 30)
+        _wait_for(lambda: b"Loading" in shown and len(event_requests(sandbox)) >= 1, 30)
         for _ in range(20):  # each r starts a new load; every one of them hangs
             os.write(controller, b"r")
             time.sleep(0.1)
-        _wait_for(lambda: event_requests(sandbox) >= 21, 15)  # each had a thread: the pool never filled
+        _wait_for(lambda: len(event_requests(sandbox)) >= 21, 15)  # each had a thread: the pool never filled
         pressed = time.monotonic()
         os.write(controller, b"\x11")  # ctrl+q
         status = app.wait(timeout=HUNG_FOR / 2)
@@ -72,10 +77,6 @@ def test_ctrl_q_exits_at_once_while_loads_hang(
         if app.poll() is None:
             app.kill()
         os.close(controller)
-
-
-def event_requests(sandbox: Sandbox) -> int:
-    return sum(request.path.endswith("/events") for request in list(sandbox.requests))
 
 
 def _read_all(controller: int, shown: bytearray) -> None:
@@ -104,6 +105,7 @@ def demo_folder_of(pid: int) -> Path | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_restores_the_terminal_and_removes_the_demo_folder(tmp_path: Path, ending: int) -> None:
     app, controller, shown = in_a_terminal("--demo")
@@ -122,6 +124,7 @@ def test_a_signal_restores_the_terminal_and_removes_the_demo_folder(tmp_path: Pa
         os.close(controller)
 
 
+@pytest.mark.slow
 def test_a_demo_folder_left_by_sigkill_is_removed_by_the_next_demo() -> None:
     first, controller, _ = in_a_terminal("--demo")
     try:

@@ -5,62 +5,32 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from oauth2client import client
 from oauth2client.file import Storage
 from textual.widgets import Input, Static
 
-from tests.conftest import screen_lines, wait_until
+from tests.fixtures import fixture_path
 from tui.app import GcalApp
 from tui.auth.flow import exchange_code
 from tui.auth.redirect import code_from_pasted
 from tui.sandbox import Sandbox
-from tui.sandbox.browser import consent, follow_redirect
+from tui.sandbox.browser import follow_redirect
 from tui.sandbox.server import Fault
-from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
 from tui.storage import save_credentials
-
-SIZE = (120, 40)
 
 
 def screen_of(app: GcalApp) -> SignInScreen:
     assert isinstance(app.screen, SignInScreen)
     return app.screen
-
-
-def status_text(screen: SignInScreen) -> str:
-    return "\n".join(screen.status.lines)
-
-
-def on_events_screen(app: GcalApp) -> bool:
-    """Signed in, and the calendar has finished loading (so the test leaves a settled app)."""
-    return isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
-
-
-async def ready(pilot) -> SignInScreen:  # type: ignore[no-untyped-def]
-    await wait_until(
-        pilot,
-        lambda: isinstance(pilot.app.screen, SignInScreen) and pilot.app.screen.attempt is not None,
-    )
-    return screen_of(pilot.app)
-
-
-async def consent_in_browser(screen: SignInScreen, *, allow: bool = True) -> str:
-    """Where the browser lands after the consent page for the screen's current link."""
-    assert screen.attempt is not None
-    return await asyncio.to_thread(consent, screen.attempt.authorize_url, allow=allow)
-
-
-async def paste(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
-    field = pilot.app.screen.query_one("#code", Input)
-    field.value = text
-    await pilot.press("enter")
 
 
 def assert_stored(path: Path) -> client.OAuth2Credentials:
@@ -72,163 +42,203 @@ def assert_stored(path: Path) -> client.OAuth2Credentials:
 
 
 async def test_opens_with_focus_in_the_input_and_shows_the_whole_url(
-    app_for: Callable[..., GcalApp],
+    app_for: Callable[..., GcalApp], terminal_size, sign_in
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
         assert app.focused is screen.query_one("#code", Input)
         shown = str(screen.query_one("#authorize-url", Static).render())
         assert screen.attempt is not None
         assert screen.attempt.authorize_url in shown.replace("\n", "")
-        assert "Listening for the browser's redirect on http://127.0.0.1:" in status_text(screen)
+        assert "Listening for the browser's redirect on http://127.0.0.1:" in sign_in.status(screen)
         assert "calendar-tui-demo" in str(screen.query_one("#client-info", Static).render())
 
 
 async def test_copy_falls_back_to_osc52_when_pyperclip_fails(
-    app_for: Callable[..., GcalApp], no_system_clipboard: None
+    app_for: Callable[..., GcalApp],
+    no_system_clipboard: None,
+    wait_until,
+    terminal_size,
+    notifications,
+    sign_in,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
+        screen = await sign_in.ready(pilot)
         await pilot.press("ctrl+y")
         await wait_until(pilot, lambda: app.clipboard != "")
         assert screen.attempt is not None and app.clipboard == screen.attempt.authorize_url
-        await wait_until(pilot, lambda: any("OSC 52" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: notifications.any("OSC 52"))
         await pilot.press("ctrl+y")  # said once per run; then only that it was copied
-        await wait_until(pilot, lambda: len(app._notifications) == 2)
-        assert [("OSC 52" in n.message) for n in app._notifications] == [True, False]
-        assert "copied" in list(app._notifications)[-1].message
+        await wait_until(pilot, lambda: len(notifications.texts) == 2)
+        assert [("OSC 52" in text) for text in notifications.texts] == [True, False]
+        assert "copied" in notifications.texts[-1]
 
 
-async def test_open_without_a_browser_says_so(app_for: Callable[..., GcalApp], no_browser: None) -> None:
+async def test_open_without_a_browser_says_so(
+    app_for: Callable[..., GcalApp], no_browser: None, wait_until, terminal_size, notifications, sign_in
+) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
+        await sign_in.ready(pilot)
         await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: any("No graphical browser" in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: notifications.any("No graphical browser"))
 
 
-async def test_paste_bare_code(app_for: Callable[..., GcalApp], credentials_path: Path) -> None:
+async def test_paste_bare_code(
+    app_for: Callable[..., GcalApp], credentials_path: Path, wait_until, terminal_size, sign_in
+) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         code = re.search(r"code=([^&]+)", location).group(1)  # type: ignore[union-attr]
-        await paste(pilot, f"  {code}  ")
-        await wait_until(pilot, lambda: on_events_screen(app))
-        assert "Credentials saved" in status_text(screen)
+        await sign_in.paste(pilot, f"  {code}  ")
+        await wait_until(pilot, lambda: sign_in.finished(app))
+        assert "Credentials saved" in sign_in.status(screen)
     assert_stored(credentials_path)
 
 
 async def test_paste_redirected_url(
-    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+    app_for: Callable[..., GcalApp],
+    credentials_path: Path,
+    sandbox: Sandbox,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
-        await paste(pilot, location)
-        await wait_until(pilot, lambda: on_events_screen(app))
-        assert "Credentials saved" in status_text(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
+        await sign_in.paste(pilot, location)
+        await wait_until(pilot, lambda: sign_in.finished(app))
+        assert "Credentials saved" in sign_in.status(screen)
     assert_stored(credentials_path)
     assert len(sandbox.requests_to("/token")) == 1
 
 
 async def test_listener_callback(
-    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+    app_for: Callable[..., GcalApp],
+    credentials_path: Path,
+    sandbox: Sandbox,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         page = await asyncio.to_thread(follow_redirect, location)
         assert page.status == 200
-        await wait_until(pilot, lambda: on_events_screen(app))
-        assert "from the browser's redirect" in status_text(screen)
-        assert "Credentials saved" in status_text(screen)
+        await wait_until(pilot, lambda: sign_in.finished(app))
+        assert "from the browser's redirect" in sign_in.status(screen)
+        assert "Credentials saved" in sign_in.status(screen)
     assert_stored(credentials_path)
     assert len(sandbox.requests_to("/token")) == 1
 
 
 async def test_the_paste_that_comes_second_is_ignored(
-    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+    app_for: Callable[..., GcalApp],
+    credentials_path: Path,
+    sandbox: Sandbox,
+    wait_until,
+    terminal_size,
+    notifications,
+    sign_in,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         sandbox.inject("token", Fault(status=503, delay=1.0))  # keeps the first exchange busy
         await asyncio.to_thread(follow_redirect, location)
-        await wait_until(pilot, lambda: "Exchanging the code from the browser" in status_text(screen))
+        await wait_until(pilot, lambda: "Exchanging the code from the browser" in sign_in.status(screen))
         screen.query_one("#code", Input).value = location
         screen.submit_pasted()
-        await wait_until(
-            pilot, lambda: any("already being exchanged" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: notifications.any("already being exchanged"))
         await app.workers.wait_for_complete()
     assert len(sandbox.requests_to("/token")) == 1
 
 
 async def test_forged_state_by_paste_sends_no_token_request(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox, credentials_path: Path
+    app_for: Callable[..., GcalApp],
+    sandbox: Sandbox,
+    credentials_path: Path,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
-        await paste(pilot, re.sub(r"state=[^&]+", "state=forged", location))
-        await wait_until(pilot, lambda: "different sign-in attempt" in status_text(screen))
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
+        await sign_in.paste(pilot, re.sub(r"state=[^&]+", "state=forged", location))
+        await wait_until(pilot, lambda: "different sign-in attempt" in sign_in.status(screen))
     assert sandbox.requests_to("/token") == []
     assert not credentials_path.exists()
 
 
 async def test_forged_state_by_callback_sends_no_token_request(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, terminal_size, sign_in
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         page = await asyncio.to_thread(follow_redirect, re.sub(r"state=[^&]+", "state=forged", location))
         assert page.status == 400
         await pilot.pause(0.2)
-        assert "Exchanging" not in status_text(screen)
+        assert "Exchanging" not in sign_in.status(screen)
     assert sandbox.requests_to("/token") == []
 
 
-async def test_access_denied_in_the_browser(app_for: Callable[..., GcalApp], sandbox: Sandbox) -> None:
+async def test_access_denied_in_the_browser(
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, wait_until, terminal_size, sign_in
+) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen, allow=False)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen, allow=False)
         await asyncio.to_thread(follow_redirect, location)
-        await wait_until(pilot, lambda: "Sign-in was cancelled" in status_text(screen))
-        assert "ctrl+r" in status_text(screen)
+        await wait_until(pilot, lambda: "Sign-in was cancelled" in sign_in.status(screen))
+        assert "ctrl+r" in sign_in.status(screen)
         first_url = screen.attempt.authorize_url
+        old_port = urlsplit(screen.attempt.expected.redirect_uri).port
         await pilot.press("ctrl+r")
         await wait_until(
             pilot, lambda: screen.attempt is not None and screen.attempt.authorize_url != first_url
         )
+        new_port = urlsplit(screen.attempt.expected.redirect_uri).port
+        assert old_port and new_port and new_port != old_port
+        with pytest.raises(ConnectionRefusedError):  # the old link's listener is closed
+            socket.create_connection(("127.0.0.1", old_port), timeout=2).close()
+        socket.create_connection(("127.0.0.1", new_port), timeout=2).close()  # the new one listens
     assert sandbox.requests_to("/token") == []
 
 
 async def test_reused_code_is_explained_and_old_credentials_survive(
-    app_for: Callable[..., GcalApp], credentials_path: Path
+    app_for: Callable[..., GcalApp],
+    credentials_path: Path,
+    wait_until,
+    make_credentials,
+    terminal_size,
+    sign_in,
 ) -> None:
-    from tests.test_storage import make_credentials
 
     save_credentials(credentials_path, make_credentials(access="keep-me"))
     before = credentials_path.read_bytes()
     app = app_for(listen=False, reauth=True)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         code = code_from_pasted(location, screen.attempt.expected)
         await asyncio.to_thread(exchange_code, screen.attempt, code)  # someone used it first
-        await paste(pilot, location)
-        await wait_until(pilot, lambda: "already used" in status_text(screen))
-        assert "invalid_grant" in status_text(screen)
+        await sign_in.paste(pilot, location)
+        await wait_until(pilot, lambda: "already used" in sign_in.status(screen))
+        assert "invalid_grant" in sign_in.status(screen)
     assert credentials_path.read_bytes() == before
 
 
@@ -246,43 +256,51 @@ async def test_token_endpoint_trouble_keeps_the_code_usable(
     credentials_path: Path,
     fault: Fault,
     expected: str,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     app = app_for(listen=False, exchange_timeout=0.5)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         sandbox.inject("token", fault)
-        await paste(pilot, location)
-        await wait_until(pilot, lambda: expected in status_text(screen))
-        assert "try" in status_text(screen)
+        await sign_in.paste(pilot, location)
+        await wait_until(pilot, lambda: expected in sign_in.status(screen))
+        assert "try" in sign_in.status(screen)
         sandbox.clear_faults()
         await pilot.press("enter")  # the same pasted URL, once more
-        await wait_until(pilot, lambda: on_events_screen(app))
-        assert "Credentials saved" in status_text(screen)
+        await wait_until(pilot, lambda: sign_in.finished(app))
+        assert "Credentials saved" in sign_in.status(screen)
     assert_stored(credentials_path)
 
 
 async def test_token_endpoint_refusing_connections(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox, client_secrets: Path
+    app_for: Callable[..., GcalApp],
+    sandbox: Sandbox,
+    client_secrets: Path,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         sandbox.stop()
-        await paste(pilot, location)
-        await wait_until(pilot, lambda: "refused the connection" in status_text(screen))
+        await sign_in.paste(pilot, location)
+        await wait_until(pilot, lambda: "refused the connection" in sign_in.status(screen))
 
 
 async def test_a_second_submit_does_not_start_a_second_exchange(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, terminal_size, sign_in
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         sandbox.inject("token", Fault(status=503, delay=1.0))
-        await paste(pilot, location)
+        await sign_in.paste(pilot, location)
         screen.submit_pasted()  # as if Enter were pressed again while the exchange runs
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -296,9 +314,7 @@ async def test_a_second_submit_does_not_start_a_second_exchange(
         (lambda tmp: (tmp / "bad.json").write_text("{oops") and tmp / "bad.json", "not valid JSON"),
         (
             lambda tmp: (
-                (tmp / "sa.json").write_text(
-                    (Path(__file__).parent / "fixtures" / "service_account_key.json").read_text()
-                )
+                (tmp / "sa.json").write_text(fixture_path("service_account_key.json").read_text())
                 and tmp / "sa.json"
             ),
             "service-account key",
@@ -306,35 +322,41 @@ async def test_a_second_submit_does_not_start_a_second_exchange(
     ],
 )
 async def test_bad_client_secrets_are_explained(
-    app_for: Callable[..., GcalApp], tmp_path: Path, setup: Callable[[Path], Path], expected: str
+    app_for: Callable[..., GcalApp],
+    tmp_path: Path,
+    setup: Callable[[Path], Path],
+    expected: str,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     path = setup(tmp_path)
     app = app_for(client_secrets_path=path, client_secrets_searched=(path,))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         screen = screen_of(app)
-        await wait_until(pilot, lambda: expected in status_text(screen))
-        text = status_text(screen)
+        await wait_until(pilot, lambda: expected in sign_in.status(screen))
+        text = sign_in.status(screen)
         assert str(path) in text and "Google Cloud console" in text and "ctrl+r" in text
         assert app.screen.query_one("#copy").disabled
 
 
 async def test_fixing_the_client_secrets_then_ctrl_r_recovers(
-    app_for: Callable[..., GcalApp], tmp_path: Path, sandbox: Sandbox
+    app_for: Callable[..., GcalApp], tmp_path: Path, sandbox: Sandbox, wait_until, terminal_size, sign_in
 ) -> None:
     path = tmp_path / "later.json"
     app = app_for(client_secrets_path=path, client_secrets_searched=(path,))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         screen = screen_of(app)
-        await wait_until(pilot, lambda: "no such file" in status_text(screen))
+        await wait_until(pilot, lambda: "no such file" in sign_in.status(screen))
         path.write_text(json.dumps(sandbox.client_secrets()))
         await pilot.press("ctrl+r")
-        screen = await ready(pilot)
+        screen = await sign_in.ready(pilot)
         assert not screen.query_one("#copy").disabled
 
 
-def free_port() -> int:
+def closed_port() -> int:
     import socket
 
     with socket.socket() as probe:
@@ -343,38 +365,50 @@ def free_port() -> int:
 
 
 async def test_a_localhost_redirect_uri_works_when_passed(
-    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox
+    app_for: Callable[..., GcalApp],
+    credentials_path: Path,
+    sandbox: Sandbox,
+    wait_until,
+    closed_port,
+    terminal_size,
+    sign_in,
 ) -> None:
-    redirect = f"http://localhost:{free_port()}/oauth2callback"
+    redirect = f"http://localhost:{closed_port()}/oauth2callback"
     app = app_for(redirect_uri=redirect)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        assert f"Listening for the browser's redirect on {redirect}" in status_text(screen)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        assert f"Listening for the browser's redirect on {redirect}" in sign_in.status(screen)
+        location = await sign_in.consent(screen)
         assert location.startswith(redirect)
         assert (await asyncio.to_thread(follow_redirect, location)).status == 200
-        await wait_until(pilot, lambda: on_events_screen(app))
+        await wait_until(pilot, lambda: sign_in.finished(app))
     assert_stored(credentials_path)
     assert sandbox.requests_to("/token")[0].params["redirect_uri"] == redirect
 
 
 async def test_web_client_uses_its_registered_redirect(
-    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox, tmp_path: Path
+    app_for: Callable[..., GcalApp],
+    credentials_path: Path,
+    sandbox: Sandbox,
+    tmp_path: Path,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     secrets = sandbox.write_client_secrets(tmp_path / "web.json", "web")
     app = app_for(client_secrets_path=secrets, listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
         assert screen.attempt is not None
         assert screen.attempt.redirect_uri == "http://localhost:8080/oauth2callback"
-        location = await consent_in_browser(screen)
-        await paste(pilot, location)
-        await wait_until(pilot, lambda: on_events_screen(app))
+        location = await sign_in.consent(screen)
+        await sign_in.paste(pilot, location)
+        await wait_until(pilot, lambda: sign_in.finished(app))
     assert_stored(credentials_path)
 
 
 async def test_a_busy_port_is_explained_and_pasting_still_works(
-    app_for: Callable[..., GcalApp], credentials_path: Path
+    app_for: Callable[..., GcalApp], credentials_path: Path, wait_until, terminal_size, sign_in
 ) -> None:
     import socket
 
@@ -383,41 +417,47 @@ async def test_a_busy_port_is_explained_and_pasting_still_works(
         taken.listen()
         port = taken.getsockname()[1]
         app = app_for(redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await ready(pilot)
-            assert f"Port {port} on 127.0.0.1 is already in use" in status_text(screen)
-            location = await consent_in_browser(screen)
-            await paste(pilot, location)
-            await wait_until(pilot, lambda: on_events_screen(app))
+        async with app.run_test(size=terminal_size) as pilot:
+            screen = await sign_in.ready(pilot)
+            assert f"Port {port} on 127.0.0.1 is already in use" in sign_in.status(screen)
+            location = await sign_in.consent(screen)
+            await sign_in.paste(pilot, location)
+            await wait_until(pilot, lambda: sign_in.finished(app))
     assert_stored(credentials_path)
 
 
 @pytest.mark.parametrize("stray", ["hello", "truncated"])
 async def test_a_refused_paste_does_not_end_the_attempt(
-    app_for: Callable[..., GcalApp], credentials_path: Path, sandbox: Sandbox, stray: str
+    app_for: Callable[..., GcalApp],
+    credentials_path: Path,
+    sandbox: Sandbox,
+    stray: str,
+    wait_until,
+    terminal_size,
+    sign_in,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size, notifications=True) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         assert screen.attempt is not None
         code = code_from_pasted(location, screen.attempt.expected)
-        await paste(pilot, "hello" if stray == "hello" else code[: len(code) // 2])
-        await wait_until(pilot, lambda: "mistyped" in status_text(screen))
+        await sign_in.paste(pilot, "hello" if stray == "hello" else code[: len(code) // 2])
+        await wait_until(pilot, lambda: "mistyped" in sign_in.status(screen))
         assert not screen.query_one("#code", Input).disabled
         page = await asyncio.to_thread(follow_redirect, location)  # the real redirect still works
         assert page.status == 200
-        await wait_until(pilot, lambda: on_events_screen(app))
+        await wait_until(pilot, lambda: sign_in.finished(app))
     assert_stored(credentials_path)
     assert len(sandbox.requests_to("/token")) == 2
 
 
 async def test_the_footer_offers_f1_for_help_while_typing_and_f1_opens_it(
-    app_for: Callable[..., GcalApp],
+    app_for: Callable[..., GcalApp], wait_until, screen_lines, sign_in
 ) -> None:
     app = app_for()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
+        await sign_in.ready(pilot)
         await pilot.pause(0.2)
         footer = screen_lines(app)[-1]
         assert "F1 Help" in footer and "? Help" not in footer
@@ -429,7 +469,7 @@ async def test_the_footer_offers_f1_for_help_while_typing_and_f1_opens_it(
 
 @pytest.mark.parametrize("case", ["missing-after-a-search", "a-folder", "unknown-client-type"])
 async def test_client_secrets_trouble_says_where_to_save_the_file(
-    app_for: Callable[..., GcalApp], tmp_path: Path, case: str
+    app_for: Callable[..., GcalApp], tmp_path: Path, case: str, wait_until, terminal_size, sign_in
 ) -> None:
     here, config_folder = tmp_path / "here" / "client_secret.json", tmp_path / "config" / "client_secret.json"
     searched: tuple[Path, ...] = (here, config_folder)
@@ -441,11 +481,11 @@ async def test_client_secrets_trouble_says_where_to_save_the_file(
         here.write_text('{"foo": {"client_id": "x"}}')
         searched = (here,)
     app = app_for(client_secrets_path=here, client_secrets_searched=searched)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(
-            pilot, lambda: isinstance(app.screen, SignInScreen) and "✗" in status_text(app.screen)
+            pilot, lambda: isinstance(app.screen, SignInScreen) and "✗" in sign_in.status(app.screen)
         )
-        text = status_text(screen_of(app))
+        text = sign_in.status(screen_of(app))
     if case == "missing-after-a-search":
         assert f"Save it as {config_folder}" in text
     elif case == "a-folder":

@@ -13,10 +13,7 @@ from oauth2client.client import OAuth2Credentials
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Static
 
-from tests.conftest import wait_until
 from tests.leak_watch import LeakWatch
-from tests.test_credentials_lifecycle import expire_locally
-from tests.test_sign_in_screen import SIZE, consent_in_browser, on_events_screen, paste, ready
 from tui.app import GcalApp
 from tui.calendar.errors import CalendarError
 from tui.sandbox import Sandbox
@@ -83,22 +80,26 @@ async def test_a_whole_session_under_watch(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     no_secret_leaks: LeakWatch,
+    wait_until,
+    expire_locally,
+    terminal_size,
+    sign_in,
 ) -> None:
     """Refresh at start, a failed sign-in attempt, signing in again, signing out: every step's
     logs, frames and errors go through the watch, and must hold no token."""
     expire_locally(credentials_path)
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: on_events_screen(app))
+    async with app.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: sign_in.finished(app))
         await pilot.press("s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#yes")
-        screen = await ready(pilot)
+        screen = await sign_in.ready(pilot)
         assert isinstance(screen, SignInScreen)
-        location = await consent_in_browser(screen)
-        await paste(pilot, location.replace("state=", "state=x"))  # refused first
-        await paste(pilot, location)
-        await wait_until(pilot, lambda: on_events_screen(app))
+        location = await sign_in.consent(screen)
+        await sign_in.paste(pilot, location.replace("state=", "state=x"))  # refused first
+        await sign_in.paste(pilot, location)
+        await wait_until(pilot, lambda: sign_in.finished(app))
         await asyncio.sleep(0)
     assert credentials_path.exists()
     assert no_secret_leaks.leaks == []

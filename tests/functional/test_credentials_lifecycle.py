@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from oauth2client.client import OAuth2Credentials
 from oauth2client.file import Storage
 from textual.widgets import Button
 
-from tests.conftest import wait_until
 from tui.app import GcalApp
 from tui.config import READONLY_SCOPE
 from tui.sandbox import Sandbox
@@ -23,41 +22,11 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
 
-SIZE = (120, 40)
 FULL_SCOPE = "https://www.googleapis.com/auth/calendar"
-
-
-def loaded(app: GcalApp) -> bool:
-    return (
-        isinstance(app.screen, EventsScreen)
-        and app.screen.refreshed_at is not None
-        and not app.screen.fetching
-    )
-
-
-async def sign_in_screen(pilot, app: GcalApp) -> SignInScreen:  # type: ignore[no-untyped-def]
-    await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.attempt is not None)
-    assert isinstance(app.screen, SignInScreen)
-    return app.screen
-
-
-def status(screen: SignInScreen) -> str:
-    return "\n".join(screen.status.lines)
 
 
 def refreshes(sandbox: Sandbox) -> list:
     return [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
-
-
-def rewrite(path: Path, **changes: object) -> None:
-    data = json.loads(path.read_text())
-    data.update(changes)
-    path.write_text(json.dumps(data))
-
-
-def expire_locally(path: Path) -> None:
-    past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=10)
-    rewrite(path, token_expiry=past.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 # Start-up
@@ -66,34 +35,42 @@ async def test_credentials_of_another_client_are_not_used(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    rewrite,
+    terminal_size,
+    sign_in,
 ) -> None:
     rewrite(credentials_path, client_id="999-other.apps.googleusercontent.com")
     before = len(sandbox.requests)
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await sign_in_screen(pilot, app)
-        assert "another OAuth client" in status(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        assert "another OAuth client" in sign_in.status(screen)
     assert [r.path for r in sandbox.requests[before:]] == []
 
 
 async def test_narrower_scopes_ask_to_sign_in_again(
-    app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials
+    app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials, terminal_size, sign_in
 ) -> None:
     app = app_for(scopes=(FULL_SCOPE,))
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await sign_in_screen(pilot, app)
-        assert "does not grant calendar. Sign in again to grant it" in status(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        assert "does not grant calendar. Sign in again to grant it" in sign_in.status(screen)
 
 
 async def test_a_broader_stored_scope_covers_readonly(
-    app_for: Callable[..., GcalApp], client_secrets: Path, credentials_path: Path
+    app_for: Callable[..., GcalApp],
+    client_secrets: Path,
+    credentials_path: Path,
+    wait_until,
+    loaded,
+    terminal_size,
 ) -> None:
     from tui.sandbox.browser import sign_in_directly
     from tui.storage import save_credentials
 
     save_credentials(credentials_path, sign_in_directly(client_secrets, (FULL_SCOPE,)))
     app = app_for(scopes=(READONLY_SCOPE,))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
 
 
@@ -101,21 +78,21 @@ async def test_a_broader_stored_scope_covers_readonly(
     "content", [b"{half", b"\xff\xfe not text", b'{"_module": "os", "_class": "system"}']
 )
 async def test_corrupt_file_is_kept_aside_and_sign_in_offered(
-    app_for: Callable[..., GcalApp], credentials_path: Path, content: bytes
+    app_for: Callable[..., GcalApp], credentials_path: Path, content: bytes, terminal_size, sign_in
 ) -> None:
     credentials_path.parent.mkdir(parents=True, exist_ok=True)
     credentials_path.write_bytes(content)
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await sign_in_screen(pilot, app)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
         (backup,) = credentials_path.parent.glob("credentials.json.unusable-*")
         assert backup.read_bytes() == content
-        assert str(backup) in status(screen)
+        assert str(backup) in sign_in.status(screen)
     assert not credentials_path.exists()
 
 
 async def test_missing_client_secrets_lists_where_it_looked(
-    app_for: Callable[..., GcalApp], tmp_path: Path
+    app_for: Callable[..., GcalApp], tmp_path: Path, wait_until, terminal_size, sign_in
 ) -> None:
     searched = (
         tmp_path / "env.json",
@@ -123,11 +100,11 @@ async def test_missing_client_secrets_lists_where_it_looked(
         tmp_path / "config" / "cs.json",
     )
     app = app_for(client_secrets_path=searched[0], client_secrets_searched=searched)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(
             pilot, lambda: isinstance(app.screen, SignInScreen) and bool(app.screen.status.lines)
         )
-        text = status(app.screen)  # type: ignore[arg-type]
+        text = sign_in.status(app.screen)  # type: ignore[arg-type]
         assert all(str(path) in text for path in searched)
         assert "Desktop app" in text and "Download JSON" in text
 
@@ -138,12 +115,16 @@ async def test_expired_token_is_refreshed_before_the_first_call_and_stored(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    wait_until,
+    loaded,
+    expire_locally,
+    terminal_size,
 ) -> None:
     expire_locally(credentials_path)
     old = json.loads(credentials_path.read_text())
     before = len(sandbox.requests)
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
     paths = [r.path for r in sandbox.requests[before:]]
     assert paths[0] == "/token" and all(p != "/token" for p in paths[1:])  # no 401 first
@@ -156,12 +137,16 @@ async def test_a_new_refresh_token_replaces_the_old_one(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    wait_until,
+    loaded,
+    expire_locally,
+    terminal_size,
 ) -> None:
     sandbox.rotate_refresh_tokens()
     expire_locally(credentials_path)
     old_refresh = stored_credentials.refresh_token
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
     new_refresh = Storage(str(credentials_path)).get().refresh_token
     assert new_refresh.startswith("1//") and new_refresh != old_refresh
@@ -181,12 +166,16 @@ async def test_refresh_trouble_is_retried_and_the_file_kept(
     credentials_path: Path,
     sandbox: Sandbox,
     fault: Fault,
+    wait_until,
+    loaded,
+    expire_locally,
+    terminal_size,
 ) -> None:
     expire_locally(credentials_path)
     refresh_token = stored_credentials.refresh_token
     sandbox.inject("token", fault)
     app = app_for(api_timeout=1.0)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
     assert len(refreshes(sandbox)) == 2
     stored = Storage(str(credentials_path)).get()
@@ -198,12 +187,16 @@ async def test_invalid_client_at_refresh_names_the_client_secrets(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     client_secrets: Path,
+    wait_until,
+    rewrite,
+    expire_locally,
+    terminal_size,
 ) -> None:
     rewrite(credentials_path, client_secret="GOCSPX-wrong")
     expire_locally(credentials_path)
     before = credentials_path.read_bytes()
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(
             pilot,
             lambda: (
@@ -221,22 +214,34 @@ async def test_refresh_token_revoked_between_two_runs(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    wait_until,
+    loaded,
+    terminal_size,
+    sign_in,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
     sandbox.oauth_state.revoke_refresh_tokens()
     before = credentials_path.read_bytes()
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await sign_in_screen(pilot, app)
-        assert "no longer accepts your sign-in" in status(screen) and "revoked" in status(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        assert "no longer accepts your sign-in" in sign_in.status(screen) and "revoked" in sign_in.status(
+            screen
+        )
     assert credentials_path.read_bytes() == before
 
 
 # Sign in again, sign out
 async def test_reauth_replaces_the_file_only_after_success(
-    app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials, credentials_path: Path
+    app_for: Callable[..., GcalApp],
+    stored_credentials: OAuth2Credentials,
+    credentials_path: Path,
+    wait_until,
+    loaded,
+    terminal_size,
+    sign_in,
 ) -> None:
     import asyncio
 
@@ -244,9 +249,9 @@ async def test_reauth_replaces_the_file_only_after_success(
 
     before = credentials_path.read_bytes()
     app = app_for(reauth=True, listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await sign_in_screen(pilot, app)
-        assert "--reauth" in status(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        assert "--reauth" in sign_in.status(screen)
         assert credentials_path.read_bytes() == before
         location = await asyncio.to_thread(consent, screen.attempt.authorize_url)  # type: ignore[union-attr]
         screen.query_one("#code").value = location  # type: ignore[attr-defined]
@@ -256,16 +261,22 @@ async def test_reauth_replaces_the_file_only_after_success(
 
 
 async def test_events_screen_says_who_is_signed_in_and_when_the_token_expires(
-    app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials
+    app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials, wait_until, loaded, terminal_size
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app) and app.screen.account is not None)  # type: ignore[attr-defined]
         line = app.screen.status.plain  # type: ignore[attr-defined]
         assert "  ·  Signed in as ada.lovelace@example.com · access token expires " in line
 
 
-async def sign_out(pilot, app: GcalApp, confirm: bool = True) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def sign_out(wait_until, loaded):  # type: ignore[no-untyped-def]
+    """Press s on the loaded calendar and answer the confirmation."""
+    return partial(_sign_out, wait_until, loaded)
+
+
+async def _sign_out(wait_until, loaded, pilot, app: GcalApp, confirm: bool = True) -> None:  # type: ignore[no-untyped-def]
     await wait_until(pilot, lambda: loaded(app))
     await pilot.press("s")
     await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and bool(app.screen.query("#yes")))
@@ -278,13 +289,16 @@ async def test_sign_out_revokes_with_the_token_in_the_body_and_deletes_the_file(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    terminal_size,
+    sign_out,
+    sign_in,
 ) -> None:
     sandbox.inject("revoke", Fault(status=503, body="busy", times=2))
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await sign_out(pilot, app)
-        screen = await sign_in_screen(pilot, app)
-        assert "Signed out. Access revoked at Google." in status(screen)
+        screen = await sign_in.ready(pilot)
+        assert "Signed out. Access revoked at Google." in sign_in.status(screen)
     revokes = sandbox.requests_to("/revoke")
     assert len(revokes) == 3
     assert all(r.params["token"] == stored_credentials.refresh_token for r in revokes)
@@ -293,12 +307,17 @@ async def test_sign_out_revokes_with_the_token_in_the_body_and_deletes_the_file(
 
 
 async def test_revoke_request_carries_no_token_in_the_url(
-    app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    app_for: Callable[..., GcalApp],
+    stored_credentials: OAuth2Credentials,
+    sandbox: Sandbox,
+    terminal_size,
+    sign_out,
+    sign_in,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await sign_out(pilot, app)
-        await sign_in_screen(pilot, app)
+        await sign_in.ready(pilot)
     (revoke,) = sandbox.requests_to("/revoke")
     assert revoke.query == ""
 
@@ -308,9 +327,11 @@ async def test_sign_out_cancelled_keeps_everything(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    terminal_size,
+    sign_out,
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await sign_out(pilot, app, confirm=False)
         await pilot.press("escape")
         assert isinstance(app.screen, EventsScreen)
@@ -324,10 +345,14 @@ async def test_unreachable_revocation_asks_before_deleting(
     credentials_path: Path,
     sandbox: Sandbox,
     delete_anyway: bool,
+    wait_until,
+    terminal_size,
+    sign_out,
+    sign_in,
 ) -> None:
     sandbox.inject("revoke", Fault(close_connection=True, times=None))
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await sign_out(pilot, app)
         await wait_until(
             pilot,
@@ -339,13 +364,14 @@ async def test_unreachable_revocation_asks_before_deleting(
         )
         app.screen.query_one("#yes" if delete_anyway else "#no", Button).press()
         if delete_anyway:
-            screen = await sign_in_screen(pilot, app)
-            assert "myaccount.google.com/permissions" in status(screen)
+            screen = await sign_in.ready(pilot)
+            assert "myaccount.google.com/permissions" in sign_in.status(screen)
         else:
             await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
     assert credentials_path.exists() is not delete_anyway
 
 
+@pytest.mark.slow
 def test_two_writers_and_a_reader_never_see_half_a_file(
     tmp_path: Path, stored_credentials: OAuth2Credentials
 ) -> None:
@@ -366,7 +392,7 @@ def test_two_writers_and_a_reader_never_see_half_a_file(
         "    seen += c is not None\n"
         "print(seen)\n"
     )
-    root = Path(__file__).parent.parent
+    root = Path(__file__).parents[2]
     path.parent.mkdir()
     Storage(str(path)).put(stored_credentials)
     writers = [
@@ -392,6 +418,8 @@ async def test_a_renewed_token_that_cannot_be_saved_is_said_and_kept_in_memory(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    wait_until,
+    loaded,
 ) -> None:
     app = app_for()
     async with app.run_test(size=(160, 30)) as pilot:  # wide: the whole status line is shown

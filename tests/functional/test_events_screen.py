@@ -10,7 +10,7 @@ import pytest
 from oauth2client.client import OAuth2Credentials
 from textual.widgets import Input, OptionList
 
-from tests.conftest import events_screen, load_fixture, loaded, open_detail, wait_until
+from tests.fixtures import load_fixture
 from tui.app import GcalApp
 from tui.calendar.agenda import DayHeader, Placement
 from tui.calendar.client import ZONE_MARGIN
@@ -26,7 +26,6 @@ from tui.screens.range_picker import RangePickerScreen
 from tui.screens.sign_in import SignInScreen
 from tui.widgets.agenda_rows import Moment, agenda_line
 
-SIZE = (120, 40)
 API_ERRORS = load_fixture("api_errors.json")
 
 
@@ -63,10 +62,6 @@ def expected_events(
     return expected
 
 
-def event_requests(sandbox: Sandbox) -> list:
-    return [r for r in sandbox.requests if r.path.endswith("/events")]
-
-
 @pytest.fixture
 def app(app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials, sandbox: Sandbox) -> GcalApp:
     sandbox.calendar_api.page_size = 25
@@ -74,10 +69,10 @@ def app(app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials, 
 
 
 async def test_starts_on_the_calendar_with_stored_credentials_and_no_token_request(
-    app: GcalApp, sandbox: Sandbox
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, event_requests, terminal_size
 ) -> None:
     token_requests_before = len(sandbox.requests_to("/token"))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
         assert {event.id for event in screen.shown_events} == expected_events(sandbox, screen)
@@ -86,8 +81,10 @@ async def test_starts_on_the_calendar_with_stored_credentials_and_no_token_reque
     assert len(event_requests(sandbox)) >= 3  # short pages, all followed
 
 
-async def test_rows_read_as_a_person_expects(app: GcalApp, sandbox: Sandbox) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_rows_read_as_a_person_expects(
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
         text = "\n".join(lines_text(screen))
@@ -116,9 +113,16 @@ async def test_rows_read_as_a_person_expects(app: GcalApp, sandbox: Sandbox) -> 
 
 
 async def test_detail_view_shows_everything_as_plain_text(
-    app: GcalApp, sandbox: Sandbox, no_system_clipboard: None
+    app: GcalApp,
+    sandbox: Sandbox,
+    no_system_clipboard: None,
+    wait_until,
+    loaded,
+    events_screen,
+    open_detail,
+    terminal_size,
 ) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
         event = next(
@@ -136,8 +140,10 @@ async def test_detail_view_shows_everything_as_plain_text(
         assert isinstance(app.screen, EventsScreen)
 
 
-async def test_recurring_instance_and_conference_link_in_detail(app: GcalApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_recurring_instance_and_conference_link_in_detail(
+    app: GcalApp, wait_until, loaded, events_screen, open_detail, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
         event = next(e for e in screen.shown_events if e.recurring_event_id)
@@ -147,8 +153,8 @@ async def test_recurring_instance_and_conference_link_in_detail(app: GcalApp) ->
         assert "https://meet.google.com/abc-defg-hij" in text
 
 
-async def test_filter(app: GcalApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_filter(app: GcalApp, wait_until, loaded, events_screen, terminal_size) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
         total = len(screen.shown_events)
@@ -164,8 +170,10 @@ async def test_filter(app: GcalApp) -> None:
         assert not screen.query_one("#filter", Input).display
 
 
-async def test_switch_calendar(app: GcalApp, sandbox: Sandbox) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_switch_calendar(
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         await pilot.press("c")
         await wait_until(
@@ -182,8 +190,10 @@ async def test_switch_calendar(app: GcalApp, sandbox: Sandbox) -> None:
         assert "Analytical Engine team" in screen.status.plain
 
 
-async def test_change_range(app: GcalApp, sandbox: Sandbox) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_change_range(
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, event_requests, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, RangePickerScreen))
@@ -194,8 +204,10 @@ async def test_change_range(app: GcalApp, sandbox: Sandbox) -> None:
         assert span == timedelta(days=7) + 2 * ZONE_MARGIN
 
 
-async def test_refresh(app: GcalApp, sandbox: Sandbox) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_refresh(
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, event_requests, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         requests_before = len(event_requests(sandbox))
         lines_before = lines_text(events_screen(app))
@@ -204,8 +216,10 @@ async def test_refresh(app: GcalApp, sandbox: Sandbox) -> None:
         assert lines_text(events_screen(app)) == lines_before  # the same order, refresh after refresh
 
 
-async def test_failed_refresh_keeps_the_rows(app: GcalApp, sandbox: Sandbox) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_failed_refresh_keeps_the_rows(
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
         rows_before = len(screen.agenda_view.lines)
@@ -223,11 +237,17 @@ async def test_failed_refresh_keeps_the_rows(app: GcalApp, sandbox: Sandbox) -> 
 
 
 async def test_rate_limit_shows_retrying(
-    app_for: Callable[..., GcalApp], stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    app_for: Callable[..., GcalApp],
+    stored_credentials: OAuth2Credentials,
+    sandbox: Sandbox,
+    wait_until,
+    loaded,
+    events_screen,
+    terminal_size,
 ) -> None:
     sandbox.inject("events", Fault(status=429, body=API_ERRORS["429_too_many"], headers={"Retry-After": "1"}))
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
         screen = events_screen(app)
         await wait_until(pilot, lambda: "retry 1 in 1.0 s" in notice_of(screen))
@@ -249,18 +269,24 @@ async def test_errors_are_explained_on_screen(
     sandbox: Sandbox,
     fault: Fault,
     words: str,
+    wait_until,
+    events_screen,
+    terminal_size,
+    notifications,
 ) -> None:
     sandbox.inject("events", fault)
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
         screen = events_screen(app)
         await wait_until(pilot, lambda: words in notice_of(screen))
-        await wait_until(pilot, lambda: any(words in n.message for n in app._notifications))
+        await wait_until(pilot, lambda: notifications.any(words))
 
 
-async def test_401_refresh_then_success(app: GcalApp, sandbox: Sandbox) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_401_refresh_then_success(
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, event_requests, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         # The account is looked up after the events: wait for it, or that request may refresh too.
         await wait_until(pilot, lambda: loaded(app) and events_screen(app).account is not None)
         sandbox.oauth_state.expire_access_tokens()
@@ -272,8 +298,10 @@ async def test_401_refresh_then_success(app: GcalApp, sandbox: Sandbox) -> None:
     assert len(refreshes) == 1
 
 
-async def test_revoked_sign_in_goes_back_to_sign_in_with_the_reason(app: GcalApp, sandbox: Sandbox) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+async def test_revoked_sign_in_goes_back_to_sign_in_with_the_reason(
+    app: GcalApp, sandbox: Sandbox, wait_until, loaded, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         sandbox.oauth_state.revoke_refresh_tokens()
         sandbox.oauth_state.expire_access_tokens()
@@ -304,15 +332,22 @@ def test_the_detail_view_shows_dial_in_attachments_your_reply_and_omitted_guests
     assert "<https://teams.microsoft.com/" in teams and "\ufffd" not in teams  # links kept, CRLF a break
 
 
-async def test_o_opens_the_video_call_or_says_where_it_is(app: GcalApp, no_browser: None) -> None:
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+async def test_o_opens_the_video_call_or_says_where_it_is(
+    app: GcalApp,
+    no_browser: None,
+    wait_until,
+    loaded,
+    events_screen,
+    open_detail,
+    terminal_size,
+    notifications,
+) -> None:
+    async with app.run_test(size=terminal_size, notifications=True, message_hook=notifications.hook) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)
         await open_detail(pilot, screen, next(e for e in screen.shown_events if e.conference_link))
         await pilot.press("o")
-        await wait_until(
-            pilot, lambda: any("meet.google.com/abc-defg-hij" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: notifications.any("meet.google.com/abc-defg-hij"))
         await pilot.press("escape")
         await open_detail(pilot, screen, next(e for e in screen.shown_events if not e.conference_link))
         assert app.screen.check_action("open_video", ()) is False  # no call: no key, no palette entry

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import events_screen, loaded, screen_lines, wait_until
 from tui.app import GcalApp
 from tui.calendar.agenda import DayHeader, Placement
 from tui.config import AppConfig, Determinism
@@ -56,7 +55,7 @@ def shown_time(line: Placement, screen: EventsScreen) -> str:
 @pytest.mark.parametrize("clock", CLOCKS, ids=["before-us-change", "after-eu-change"])
 @pytest.mark.parametrize("zone_name", ZONES)
 async def test_every_shown_time_is_the_instant_converted_with_zoneinfo(
-    dst_sandbox: Sandbox, tmp_path: Path, zone_name: str, clock: datetime
+    dst_sandbox: Sandbox, tmp_path: Path, zone_name: str, clock: datetime, wait_until, loaded, events_screen
 ) -> None:
     app = app_in(dst_sandbox, tmp_path, zone_name=zone_name, determinism=Determinism.fixed(clock), days=21)
     zone = ZoneInfo(zone_name)
@@ -85,7 +84,9 @@ async def test_every_shown_time_is_the_instant_converted_with_zoneinfo(
         assert requested["timeZone"] == zone_name
 
 
-async def test_with_the_real_clock_and_the_machines_zone(dst_sandbox: Sandbox, tmp_path: Path) -> None:
+async def test_with_the_real_clock_and_the_machines_zone(
+    dst_sandbox: Sandbox, tmp_path: Path, wait_until, loaded, events_screen
+) -> None:
     app = app_in(dst_sandbox, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
@@ -105,7 +106,9 @@ def agenda_app(app_for: Callable[..., GcalApp], stored_credentials: object) -> G
     return app_for(determinism=Determinism.fixed(morning), zone_name="Europe/London")
 
 
-async def test_moving_through_time(agenda_app: GcalApp, sandbox: Sandbox) -> None:
+async def test_moving_through_time(
+    agenda_app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen
+) -> None:
     app = agenda_app
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
@@ -132,7 +135,9 @@ async def test_moving_through_time(agenda_app: GcalApp, sandbox: Sandbox) -> Non
         assert "Thu 24 Dec – Fri 22 Jan 2027" in screen.status.plain
 
 
-async def test_the_cursor_skips_day_headers_and_the_count_counts_events(agenda_app: GcalApp) -> None:
+async def test_the_cursor_skips_day_headers_and_the_count_counts_events(
+    agenda_app: GcalApp, wait_until, loaded, events_screen
+) -> None:
     app = agenda_app
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
@@ -151,7 +156,9 @@ async def test_the_cursor_skips_day_headers_and_the_count_counts_events(agenda_a
 
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_the_agenda_fits_the_terminal(agenda_app: GcalApp, size: tuple[int, int]) -> None:
+async def test_the_agenda_fits_the_terminal(
+    agenda_app: GcalApp, size: tuple[int, int], wait_until, screen_lines, loaded, events_screen
+) -> None:
     app = agenda_app
     width, height = size
     async with app.run_test(size=size) as pilot:
@@ -176,6 +183,8 @@ async def test_the_agenda_fits_the_terminal(agenda_app: GcalApp, size: tuple[int
 
 async def test_sign_in_at_80x24_shows_link_input_and_the_last_status_lines(
     app_for: Callable[..., GcalApp],
+    wait_until,
+    screen_lines,
 ) -> None:
     app = app_for(listen=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -190,7 +199,12 @@ async def test_sign_in_at_80x24_shows_link_input_and_the_last_status_lines(
 
 
 async def test_a_time_zone_chosen_with_z_is_used_and_remembered(
-    app_for: Callable[..., GcalApp], stored_credentials: object, tmp_path: Path
+    app_for: Callable[..., GcalApp],
+    stored_credentials: object,
+    tmp_path: Path,
+    wait_until,
+    loaded,
+    events_screen,
 ) -> None:
     settings = tmp_path / "config" / "settings.json"
     app = app_for(

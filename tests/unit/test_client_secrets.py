@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures import fixture_path
 from tui.auth.client_secrets import GOOGLE_REVOKE_URI, ClientSecretsError, load_client_secrets
 from tui.auth.redirect import default_redirect_uri
 
@@ -38,7 +39,7 @@ def write(tmp_path: Path, content: str | bytes) -> Path:
 
 
 def desktop_info(tmp_path: Path, **changes: object) -> Path:
-    data = json.loads((Path(__file__).parent / "fixtures" / "client_secret_desktop.json").read_text())
+    data = json.loads(fixture_path("client_secret_desktop.json").read_text())
     data["installed"].update(changes)
     data["installed"] = {k: v for k, v in data["installed"].items() if v is not None}
     return write(tmp_path, json.dumps(data))

@@ -3,21 +3,33 @@ old or new, never half; and the next save clears what the killed writer left beh
 
 from __future__ import annotations
 
+import datetime
 import os
 import random
 import signal
 import time
 from pathlib import Path
 
+import pytest
 from oauth2client import client
 from oauth2client.file import Storage
 
-from tests.test_storage import make_credentials
 from tui.storage import save_credentials
 
 KILLS = 300
 # Long values make each write take a while, so kills land inside it, not only between writes.
-VERSIONS = [make_credentials(access=f"ya29.version{n}-" + "a" * 200_000) for n in range(3)]
+VERSIONS = [
+    client.OAuth2Credentials(
+        f"ya29.version{n}-" + "a" * 200_000,
+        "id.apps.googleusercontent.com",
+        "GOCSPX-secret",
+        "1//0gtest",
+        datetime.datetime(2030, 1, 1),
+        "https://oauth2.googleapis.com/token",
+        None,
+    )
+    for n in range(3)
+]
 SAVED_TOKENS = {credentials.access_token for credentials in VERSIONS}
 
 
@@ -32,6 +44,7 @@ def keep_saving(path: Path) -> None:
         os._exit(1)  # never run the parent's pytest machinery in the child
 
 
+@pytest.mark.slow
 def test_a_writer_killed_anywhere_leaves_a_file_that_loads(tmp_path: Path) -> None:
     path = tmp_path / "data" / "credentials.json"
     save_credentials(path, VERSIONS[0])

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.conftest import load_fixture
+from tests.fixtures import load_fixture
 from tui.calendar.model import (
     Event,
     description_text,
@@ -186,3 +186,38 @@ def test_long_text_is_cut_when_read_and_says_so() -> None:
     assert len(event.location) <= 1_000
     assert len(event.description) < 21_000 and "cut: 980,000 more characters" in event.description
     assert len(item["description"]) < 21_000  # the page's JSON does not keep the rest either
+
+
+def test_a_cancelled_item_with_times_is_hidden_by_its_status() -> None:
+    """Google's cancelled exceptions carry no times, so their parse fails anyway; a cancelled item
+    with times (as a sync delta can send) must be hidden by its status alone."""
+    item = {
+        "id": "cancelled-with-times",
+        "status": "cancelled",
+        "summary": "Called off",
+        "start": {"dateTime": "2026-11-27T10:00:00Z"},
+        "end": {"dateTime": "2026-11-27T11:00:00Z"},
+    }
+    assert parse_event(item) is None
+    assert parse_event({**item, "status": "confirmed"}) is not None
+    assert parse_event({**item, "status": "tentative"}) is not None
+
+
+@pytest.mark.parametrize("code", [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], ids=lambda c: f"U+{c:04X}")
+def test_every_bidirectional_override_and_isolate_is_made_visible(code: int) -> None:
+    assert safe_text(f"a{chr(code)}b") == "a\ufffdb"
+
+
+@pytest.mark.parametrize("code", [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)], ids=hex)
+def test_every_control_character_but_tab_and_newline_is_made_visible(code: int) -> None:
+    assert safe_text(f"a{chr(code)}b") == ("a␛b" if code == 0x1B else "a\ufffdb")
+
+
+@pytest.mark.parametrize("text", ["a\tb\nc", "\u200f\u200e\u061c", "\u00a0 é ß", "\u202f narrow space"])
+def test_tab_newline_marks_and_printable_text_stay(text: str) -> None:
+    assert safe_text(text) == text
+
+
+@pytest.mark.parametrize("value", [None, 3, b"bytes", ["a"]])
+def test_what_is_not_text_becomes_empty(value: object) -> None:
+    assert safe_text(value) == ""

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
-from tests.conftest import wait_until
-from tests.test_sign_in_screen import SIZE, consent_in_browser, on_events_screen, paste, ready, status_text
 from tui.app import GcalApp
 from tui.auth.session import SignInSession
 from tui.config import READONLY_SCOPE
@@ -38,15 +36,15 @@ def test_every_attempt_has_a_fresh_state_of_128_bits_or_more_and_its_own_verifie
 
 
 async def test_token_request_matches_the_authorize_request(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, wait_until, terminal_size, sign_in
 ) -> None:
     """S256 challenge of the verifier sent; redirect_uri identical (with the port the OS picked)."""
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         await asyncio.to_thread(follow_redirect, location)
-        await wait_until(pilot, lambda: on_events_screen(app))
+        await wait_until(pilot, lambda: sign_in.finished(app))
     (authorize,) = sandbox.requests_to("/o/oauth2/auth")
     (token,) = sandbox.requests_to("/token")
     sent = parse_qs(authorize.query, strict_parsing=True)
@@ -61,15 +59,15 @@ async def test_token_request_matches_the_authorize_request(
 
 
 async def test_a_replayed_callback_is_refused_and_sends_no_second_token_request(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, wait_until, terminal_size, sign_in
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         first = await asyncio.to_thread(follow_redirect, location)
         assert first.status == 200
-        await wait_until(pilot, lambda: on_events_screen(app))
+        await wait_until(pilot, lambda: sign_in.finished(app))
         try:
             replay = await asyncio.to_thread(follow_redirect, location)
         except (ConnectionRefusedError, ConnectionResetError):
@@ -81,34 +79,36 @@ async def test_a_replayed_callback_is_refused_and_sends_no_second_token_request(
 
 
 async def test_an_old_redirect_pasted_into_a_new_attempt_is_refused(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, wait_until, terminal_size, sign_in
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        old_location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        old_location = await sign_in.consent(screen)
         old_state = screen.attempt.state if screen.attempt else ""
         await pilot.press("ctrl+r")  # a new link: a new state
         await wait_until(pilot, lambda: screen.attempt is not None and screen.attempt.state != old_state)
-        await paste(pilot, old_location)
-        await wait_until(pilot, lambda: "different sign-in attempt" in status_text(screen))
+        await sign_in.paste(pilot, old_location)
+        await wait_until(pilot, lambda: "different sign-in attempt" in sign_in.status(screen))
     assert sandbox.requests_to("/token") == []
 
 
 async def test_another_issuer_is_refused_and_a_missing_one_accepted(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, wait_until, terminal_size, sign_in
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         issuer = parse_qs(urlsplit(location).query)["iss"][0]
         assert issuer == sandbox.base_url.rstrip("/")  # the sandbox sends iss, as Google does
-        await paste(pilot, location.replace(quote(issuer, safe=""), quote("https://evil.example", safe="")))
-        await wait_until(pilot, lambda: "names another issuer" in status_text(screen))
+        await sign_in.paste(
+            pilot, location.replace(quote(issuer, safe=""), quote("https://evil.example", safe=""))
+        )
+        await wait_until(pilot, lambda: "names another issuer" in sign_in.status(screen))
         assert sandbox.requests_to("/token") == []
-        await paste(pilot, re.sub(r"&iss=[^&]*", "", location))
-        await wait_until(pilot, lambda: on_events_screen(app))
+        await sign_in.paste(pilot, re.sub(r"&iss=[^&]*", "", location))
+        await wait_until(pilot, lambda: sign_in.finished(app))
     assert len(sandbox.requests_to("/token")) == 1
 
 
@@ -121,26 +121,26 @@ def refuses_connections(port: int) -> bool:
 
 
 async def test_the_listener_closes_when_sign_in_ends_another_way(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, wait_until, terminal_size, sign_in
 ) -> None:
     """Signed in by paste while the listener waits: the screen goes, and the port with it."""
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
         assert screen.attempt is not None
         port = urlsplit(screen.attempt.redirect_uri).port
         assert port and not refuses_connections(port)
-        await paste(pilot, await consent_in_browser(screen))
-        await wait_until(pilot, lambda: on_events_screen(app))
+        await sign_in.paste(pilot, await sign_in.consent(screen))
+        await wait_until(pilot, lambda: sign_in.finished(app))
         await wait_until(pilot, lambda: refuses_connections(port))
 
 
 async def test_the_listener_closes_when_the_app_quits_before_sign_in(
-    app_for: Callable[..., GcalApp],
+    app_for: Callable[..., GcalApp], terminal_size, sign_in
 ) -> None:
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
         assert screen.attempt is not None
         port = urlsplit(screen.attempt.redirect_uri).port
         assert port
@@ -149,12 +149,12 @@ async def test_the_listener_closes_when_the_app_quits_before_sign_in(
 
 
 async def test_no_token_request_for_anything_but_the_right_code_and_state(
-    app_for: Callable[..., GcalApp], sandbox: Sandbox
+    app_for: Callable[..., GcalApp], sandbox: Sandbox, wait_until, terminal_size, sign_in
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        location = await consent_in_browser(screen)
+    async with app.run_test(size=terminal_size) as pilot:
+        screen = await sign_in.ready(pilot)
+        location = await sign_in.consent(screen)
         query = location.split("?", 1)[1]
         bad = [
             "",
@@ -172,7 +172,7 @@ async def test_no_token_request_for_anything_but_the_right_code_and_state(
             "\x1b[31m" + location,
         ]
         for number, text in enumerate(bad, 1):
-            await paste(pilot, text)
-            await wait_until(pilot, lambda n=number: status_text(screen).count("✗") == n)
+            await sign_in.paste(pilot, text)
+            await wait_until(pilot, lambda n=number: sign_in.status(screen).count("✗") == n)
         assert sandbox.requests_to("/token") == []
         assert app.is_running and isinstance(app.screen, type(screen))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from tui.config import (
 )
 
 
+@pytest.mark.slow
 def test_version_and_help_as_a_module() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, check=True
@@ -89,12 +89,14 @@ def test_repeated_scopes_and_endpoint() -> None:
     assert config.api_endpoint == "http://x/"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("days", ["0", "-3", "3661", "4000000"])
 def test_bad_days_are_refused_with_a_message(days: str) -> None:
     result = subprocess.run([sys.executable, "-m", "tui", "--days", days], capture_output=True, text=True)
     assert result.returncode == 2 and "--days must be from 1 to 3,660" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("uri", "why"),
     [
@@ -111,32 +113,3 @@ def test_unusable_redirect_uri_is_refused_before_the_app_starts(uri: str, why: s
     assert result.returncode == 2
     assert "--redirect-uri" in result.stderr and why in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_the_sandbox_prints_the_command_to_use_with_it(tmp_path: Path) -> None:
-    secrets, credentials = tmp_path / "client secrets.json", tmp_path / "credentials.json"
-    command = [
-        sys.executable,
-        "-m",
-        "tui.sandbox",
-        "--client-secrets",
-        str(secrets),
-        "--credentials",
-        str(credentials),
-    ]
-    sandbox = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        assert sandbox.stdout is not None
-        first, second = sandbox.stdout.readline(), sandbox.stdout.readline()
-    finally:
-        sandbox.terminate()
-        sandbox.wait(timeout=30)
-    api_root = first.split()[2].rstrip(";")
-    words = shlex.split(second.removeprefix("run: "))
-    assert words[0] == "gcal-tui"
-    args = build_parser().parse_args(words[1:])
-    assert (args.client_secrets, args.credentials, args.api_endpoint) == (
-        str(secrets),
-        str(credentials),
-        api_root,
-    )

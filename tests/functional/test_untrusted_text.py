@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import loaded, open_detail, screen_lines, wait_until
 from tui.app import GcalApp
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
@@ -22,7 +21,6 @@ from tui.screens.events import EventsScreen
 from tui.storage import save_credentials
 from tui.widgets.agenda_rows import FIXED_WIDTH, Columns
 
-SIZE = (120, 40)
 HOSTILE = {
     "markup": "[bold red]alarm[/] [@click=app.quit]click me[/]",
     "ansi": "\x1b[31mred\x1b[0m \x1b]52;c;ZXZpbA==\x07 \x9b2J",  # colour, OSC 52 clipboard, C1 CSI
@@ -82,20 +80,22 @@ def from_cell(line: str, column: int) -> str:
     return ""
 
 
-def assert_layout_holds(lines: list[str]) -> None:
-    assert len(lines) == SIZE[1]
+def assert_layout_holds(lines: list[str], size: tuple[int, int]) -> None:
+    assert len(lines) == size[1]
     for line in lines:
-        assert cell_len(line) == SIZE[0], line
+        assert cell_len(line) == size[0], line
         assert not any(mark in line for mark in NO_ESCAPES), line
 
 
-async def test_the_table_shows_hostile_text_literally_and_keeps_its_columns(hostile_app: GcalApp) -> None:
+async def test_the_table_shows_hostile_text_literally_and_keeps_its_columns(
+    hostile_app: GcalApp, wait_until, screen_lines, loaded, terminal_size
+) -> None:
     app = hostile_app
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         await pilot.pause()
         lines = screen_lines(app)
-        assert_layout_holds(lines)
+        assert_layout_holds(lines, terminal_size)
         text = "\n".join(lines)
         assert "[bold red]alarm[/] [@click=app.quit]click me[/]" in text  # the title, whole
         assert "[bold red]alarm[/] [@click=app.q…" in text  # the location, cut to its column
@@ -117,27 +117,36 @@ async def test_the_table_shows_hostile_text_literally_and_keeps_its_columns(host
         assert app.is_running
 
 
-async def test_the_detail_view_shows_hostile_text_literally(hostile_app: GcalApp) -> None:
+async def test_the_detail_view_shows_hostile_text_literally(
+    hostile_app: GcalApp, wait_until, screen_lines, loaded, open_detail, terminal_size
+) -> None:
     app = hostile_app
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = app.screen
         assert isinstance(screen, EventsScreen)
+        titles_seen = 0
         for event in screen.shown_events:
             await open_detail(pilot, screen, event)
             await pilot.pause()
             lines = screen_lines(app)
-            assert_layout_holds(lines)
+            assert_layout_holds(lines, terminal_size)
             body = str(app.screen.query_one("#detail-text").render())
             assert "<script>" not in body and "alert(1)" in body  # tags out, text in
             assert event.description.split(":")[0].removeprefix("<b>").removesuffix("</b>") in body
+            if event.summary == HOSTILE["markup"]:  # the title as typed, not styled or made a link
+                titles_seen += 1
+                assert HOSTILE["markup"] in body
+                assert any("[bold red]alarm[/] [@click=app.quit]click me[/]" in line for line in lines)
             await pilot.press("escape")
             await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
-        assert app.is_running
+        assert titles_seen == 1 and app.is_running
 
 
 @pytest.mark.parametrize("width", [80, 60])
-async def test_a_narrow_terminal_keeps_the_layout(hostile_app: GcalApp, width: int) -> None:
+async def test_a_narrow_terminal_keeps_the_layout(
+    hostile_app: GcalApp, width: int, wait_until, screen_lines, loaded
+) -> None:
     app = hostile_app
     async with app.run_test(size=(width, 30)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
@@ -153,25 +162,27 @@ MARKUP_ERROR = "[@click=app.quit]quit[/] bad [/closing] tag \x1b]52;c;cm0gLXJmIH
 
 
 async def test_server_error_text_is_a_plain_notification(
-    hostile_sandbox: Sandbox, hostile_app: GcalApp
+    hostile_sandbox: Sandbox, hostile_app: GcalApp, wait_until, screen_lines, terminal_size
 ) -> None:
     app = hostile_app
     body = {"error": {"code": 400, "message": MARKUP_ERROR, "errors": [{"reason": "badRequest"}]}}
     hostile_sandbox.inject("events", Fault(status=400, body=body, times=None))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=terminal_size, notifications=True) as pilot:
         await wait_until(pilot, lambda: "rejected the request" in "\n".join(screen_lines(app)))
         await pilot.pause(0.3)
         text = "\n".join(screen_lines(app))
         assert "[@click=app.quit]quit[/] bad [/closing]" in text  # in the toast, as sent
         assert not any(mark in text for mark in NO_ESCAPES)
-        await pilot.click(offset=(SIZE[0] - 20, SIZE[1] - 4))  # on the toast
+        await pilot.click(offset=(terminal_size[0] - 20, terminal_size[1] - 4))  # on the toast
         assert app.is_running
 
 
 @pytest.mark.parametrize("title", ["", "[b]title[/b"])
-async def test_any_notification_is_plain_text_whoever_sends_it(hostile_app: GcalApp, title: str) -> None:
+async def test_any_notification_is_plain_text_whoever_sends_it(
+    hostile_app: GcalApp, title: str, screen_lines, terminal_size
+) -> None:
     app = hostile_app
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=terminal_size, notifications=True) as pilot:
         app.notify(f"Could not delete /home/ada/[x]/{MARKUP_ERROR}", title=title, severity="error")
         await pilot.pause(0.3)
         text = "\n".join(screen_lines(app))
@@ -181,14 +192,20 @@ async def test_any_notification_is_plain_text_whoever_sends_it(hostile_app: Gcal
 
 
 async def test_every_place_outside_text_reaches_shows_it_cleaned(
-    hostile_sandbox: Sandbox, hostile_app: GcalApp
+    hostile_sandbox: Sandbox,
+    hostile_app: GcalApp,
+    wait_until,
+    screen_lines,
+    loaded,
+    open_detail,
+    terminal_size,
 ) -> None:
     """The agenda, the status line (the calendar's name), the detail view, the calendar picker and a
     notification, with escapes, markup and bidi overrides in calendar names too."""
     for entry in hostile_sandbox.calendar_api.store.entries:
         entry["summary"] = f"{HOSTILE['ansi']} {HOSTILE['markup']} \u202e{entry['summary']}"
     app = hostile_app
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=terminal_size, notifications=True) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         places = {"agenda and status line": screen_lines(app)}
         screen = app.screen

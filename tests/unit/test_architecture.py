@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "tui"
+import pytest
+
+PACKAGE = Path(__file__).parents[2] / "tui"
 DOMAIN = [
     *sorted((PACKAGE / "auth").rglob("*.py")),
     *sorted((PACKAGE / "calendar").rglob("*.py")),
@@ -16,6 +18,10 @@ DOMAIN = [
     PACKAGE / "credentials_store.py",
     PACKAGE / "text.py",
     PACKAGE / "config.py",
+    PACKAGE / "bounded_http.py",
+    PACKAGE / "crash.py",
+    PACKAGE / "settings.py",
+    PACKAGE / "browser.py",
 ]
 
 
@@ -44,12 +50,29 @@ def test_domain_modules_do_not_import_textual() -> None:
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
-def test_start_up_imports_no_google_libraries() -> None:
-    """The sign-in screen paints before oauth2client, httplib2 or googleapiclient are imported; its
-    worker imports them afterwards (they cost about 150 ms)."""
+@pytest.mark.slow
+def test_start_up_imports_nothing_deferred() -> None:
+    """The first paint comes before the slow libraries are imported (tui/deferred_imports.py says
+    which and why): starting the app, and building either first screen, imports none of them."""
     probe = (
-        "import sys, tui.__main__, tui.app; "
-        "print(sorted(m for m in ('oauth2client.client', 'httplib2', 'googleapiclient') if m in sys.modules))"
+        "import sys, tui.__main__, tui.app, tui.screens.sign_in; "
+        "from tui.deferred_imports import DEFERRED; "
+        "print(sorted(m for m in sys.modules if any(m == d or m.startswith(d + '.') for d in DEFERRED)))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_unit_tests_need_no_textual_and_no_sandbox() -> None:
+    """tests/unit runs without Textual and without sockets: the domain on its own."""
+    unit = Path(__file__).parent
+    offenders = {
+        path.name: sorted(
+            m
+            for m in imported_modules(path)
+            if m.split(".")[0] in ("textual", "socket", "http")
+            or m.startswith(("tui.sandbox", "tui.screens"))
+        )
+        for path in unit.glob("test_*.py")
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}

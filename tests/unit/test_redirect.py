@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_pasted, code_from_query
+from tests.fixtures import fixture_path
+from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_pasted, code_from_query, with_port
 
 REDIRECTS = [
     line
-    for line in (Path(__file__).parent / "fixtures" / "redirects.txt").read_text().splitlines()
+    for line in fixture_path("redirects.txt").read_text().splitlines()
     if line and not line.startswith("#")
 ]
 CONSENT_URL, REFUSAL_URL, BARE_CODE, ENCODED_CODE = REDIRECTS
@@ -124,3 +124,28 @@ def test_redirect_values_reach_the_message_clean_and_short(values: dict[str, str
         message = caught.value.message
         assert len(message) < 700
         assert not any(mark in message for mark in ("\x1b", "\x07", "\u202e"))
+
+
+@pytest.mark.parametrize(
+    ("uri", "port", "expected"),
+    [
+        ("http://127.0.0.1:0/oauth2callback", 8085, "http://127.0.0.1:8085/oauth2callback"),
+        ("http://[::1]:0/oauth2callback", 4321, "http://[::1]:4321/oauth2callback"),
+        ("http://localhost", 80, "http://localhost:80/"),
+        ("http://[::1]/cb?x=1#f", 9, "http://[::1]:9/cb"),
+    ],
+)
+def test_with_port_keeps_the_host_and_path_and_brackets_ipv6(uri: str, port: int, expected: str) -> None:
+    assert with_port(uri, port) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["state&code", "state=a&&code=b", "&".join(f"p{n}=v" for n in range(51))],
+    ids=["no-equals", "empty-field", "too-many-fields"],
+)
+def test_a_query_that_is_not_a_redirect_is_refused_in_words(query: str) -> None:
+    with pytest.raises(RedirectError) as caught:
+        code_from_query(query, EXPECTED)
+    assert caught.value.message == "That is not a redirect from the sign-in page."
+    assert "Paste the whole URL" in caught.value.hint

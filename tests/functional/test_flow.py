@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import closed_port
 from tui.auth.client_secrets import load_client_secrets
 from tui.auth.flow import ExchangeError, exchange_code, split_flow_error, start_attempt
 from tui.auth.redirect import code_from_pasted
@@ -108,7 +107,7 @@ def test_wrong_verifier_is_refused(client_secrets: Path) -> None:
         exchange_code(attempt, code)
 
 
-def test_token_endpoint_down(tmp_path: Path, sandbox: Sandbox) -> None:
+def test_token_endpoint_down(tmp_path: Path, sandbox: Sandbox, closed_port) -> None:
     secrets = sandbox.client_secrets()
     secrets["installed"]["token_uri"] = f"http://127.0.0.1:{closed_port()}/token"
     path = tmp_path / "cs.json"

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).parent.parent
+import pytest
+
+ROOT = Path(__file__).parents[2]
 
 
+@pytest.mark.slow
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     result = subprocess.run(

@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 from oauth2client.client import OAuth2Credentials
 from oauth2client.file import Storage
 
-from tests.conftest import closed_port, load_fixture, wait_until
-from tests.test_credentials_lifecycle import expire_locally, rewrite
-from tests.test_sign_in_screen import consent_in_browser, paste, ready
+from tests.fixtures import load_fixture
+from tests.functional.conftest import NotificationLog
 from tui.app import GcalApp
 from tui.sandbox import Sandbox
 from tui.sandbox.server import Fault
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
 
-SIZE = (120, 40)
 API_ERRORS = load_fixture("api_errors.json")
 HUGE = 8_000_000
 LONG_HEADER = {"WWW-Authenticate": 'Bearer realm="' + "x" * 100_000 + '"'}
@@ -33,10 +32,10 @@ def always(**fields: object) -> Fault:
     return Fault(times=None, **fields)  # type: ignore[arg-type]
 
 
-def shown(app: GcalApp) -> str:
+def shown(app: GcalApp, notifications: NotificationLog) -> str:
     """The words on screen that report trouble: status panel, notice line, notifications."""
     screen = app.screen
-    parts = [notification.message for notification in app._notifications]
+    parts = list(notifications.texts)
     if isinstance(screen, SignInScreen):
         parts += screen.status.lines
     if isinstance(screen, EventsScreen) and screen.notice is not None:
@@ -44,11 +43,21 @@ def shown(app: GcalApp) -> str:
     return "\n".join(parts)
 
 
-async def until_shown(pilot, app: GcalApp, expected: str, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def until_shown(wait_until, notifications: NotificationLog):  # type: ignore[no-untyped-def]
+    """Wait until the words are on screen; say what is shown instead if they never are."""
+    return partial(_until_shown, wait_until, notifications)
+
+
+async def _until_shown(
+    wait_until, notifications, pilot, app: GcalApp, expected: str, timeout: float = 30
+) -> None:  # type: ignore[no-untyped-def]
     try:
-        await wait_until(pilot, lambda: expected in shown(app), timeout=timeout)
+        await wait_until(pilot, lambda: expected in shown(app, notifications), timeout=timeout)
     except TimeoutError:
-        raise AssertionError(f"{expected!r} never shown; on screen:\n{shown(app)[:2000]}") from None
+        raise AssertionError(
+            f"{expected!r} never shown; on screen:\n{shown(app, notifications)[:2000]}"
+        ) from None
 
 
 def assert_intact(path: Path, before: bytes, *, same_bytes: bool = True) -> None:
@@ -59,10 +68,11 @@ def assert_intact(path: Path, before: bytes, *, same_bytes: bool = True) -> None
     assert stored.refresh_token == json.loads(before)["refresh_token"]
 
 
-def assert_explained_and_running(app: GcalApp) -> None:
+def assert_explained_and_running(app: GcalApp, notifications: NotificationLog) -> None:
     """A message in words, not a traceback or a server's whole body, and the app carries on."""
-    assert "Traceback" not in shown(app) and "x" * 400 not in shown(app)
-    assert app.is_running and app._exception is None
+    words = shown(app, notifications)
+    assert "Traceback" not in words and "x" * 400 not in words
+    assert app.is_running and app.return_code is None
 
 
 # Exchanging a code
@@ -97,21 +107,26 @@ async def test_exchange_faults(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    closed_port,
+    terminal_size,
+    until_shown,
+    notifications,
+    sign_in,
 ) -> None:
     fault, expected = EXCHANGE_CASES[case]
     before = credentials_path.read_bytes()
     app = app_for(listen=False, reauth=True, exchange_timeout=TIMEOUT)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
+        screen = await sign_in.ready(pilot)
         assert screen.attempt is not None
-        location = await consent_in_browser(screen)
+        location = await sign_in.consent(screen)
         if fault is REFUSED:
             screen.attempt.flow.token_uri = f"http://127.0.0.1:{closed_port()}/token"
         else:
             sandbox.inject("token", fault)
-        await paste(pilot, location)
+        await sign_in.paste(pilot, location)
         await until_shown(pilot, app, expected)
-        assert_explained_and_running(app)
+        assert_explained_and_running(app, notifications)
     assert_intact(credentials_path, before)
 
 
@@ -141,6 +156,12 @@ async def test_refresh_faults(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    closed_port,
+    rewrite,
+    expire_locally,
+    terminal_size,
+    until_shown,
+    notifications,
 ) -> None:
     fault, expected = REFRESH_CASES[case]
     expire_locally(credentials_path)
@@ -150,9 +171,9 @@ async def test_refresh_faults(
         sandbox.inject("token", fault)
     before = credentials_path.read_bytes()
     app = app_for(api_timeout=TIMEOUT)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
         await until_shown(pilot, app, expected)
-        assert_explained_and_running(app)
+        assert_explained_and_running(app, notifications)
         assert isinstance(app.screen, EventsScreen)  # a passing fault is no reason to sign in again
     assert_intact(credentials_path, before)
 
@@ -198,6 +219,10 @@ async def test_calendar_faults(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    closed_port,
+    terminal_size,
+    until_shown,
+    notifications,
 ) -> None:
     fault, expected = CALENDAR_CASES[case]
     before = credentials_path.read_bytes()
@@ -206,9 +231,9 @@ async def test_calendar_faults(
     else:
         sandbox.inject("events", fault)
         app = app_for(api_timeout=TIMEOUT)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
         await until_shown(pilot, app, expected)
-        assert_explained_and_running(app)
+        assert_explained_and_running(app, notifications)
         assert isinstance(app.screen, EventsScreen)
     assert_intact(credentials_path, before)
 
@@ -218,14 +243,17 @@ async def test_calendar_401_twice_refreshes_once_then_asks_to_sign_in(
     stored_credentials: OAuth2Credentials,
     credentials_path: Path,
     sandbox: Sandbox,
+    terminal_size,
+    notifications,
+    sign_in,
 ) -> None:
     before = credentials_path.read_bytes()
     sandbox.inject("events", Fault(status=401, body=API_ERRORS["401_invalid_credentials"], times=2))
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        assert "refused the sign-in even after a refresh" in shown(app)
-        assert_explained_and_running(app)
+    async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
+        await sign_in.ready(pilot)
+        assert "refused the sign-in even after a refresh" in shown(app, notifications)
+        assert_explained_and_running(app, notifications)
     refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 1
     assert_intact(credentials_path, before, same_bytes=False)  # the refreshed access token was kept

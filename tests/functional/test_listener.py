@@ -219,6 +219,7 @@ print(json.dumps({"cpu_seconds": cpu, "spare_sockets": len(spare)}), flush=True)
 """
 
 
+@pytest.mark.slow
 def test_a_flood_of_idle_connections_neither_spins_nor_takes_every_descriptor() -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", FLOODED_LISTENER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True

@@ -8,15 +8,12 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.conftest import wait_until
 from tui.app import GcalApp
 from tui.config import AppConfig
 from tui.demo import Demo
 from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
-
-SIZE = (120, 40)
 
 
 def base_config(tmp_path: Path) -> AppConfig:
@@ -28,13 +25,15 @@ def base_config(tmp_path: Path) -> AppConfig:
     )
 
 
-async def test_demo_signs_in_with_one_key_and_never_touches_real_files(tmp_path: Path) -> None:
+async def test_demo_signs_in_with_one_key_and_never_touches_real_files(
+    tmp_path: Path, wait_until, terminal_size
+) -> None:
     demo = Demo(base_config(tmp_path))
     try:
         assert demo.config.credentials_path.parent == demo.directory
         assert demo.config.settings_path is not None and demo.config.settings_path.parent == demo.directory
         app = demo.app()
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=terminal_size) as pilot:
             await wait_until(
                 pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.attempt is not None
             )
@@ -56,9 +55,11 @@ async def test_demo_signs_in_with_one_key_and_never_touches_real_files(tmp_path:
     assert not (tmp_path / "real").exists()
 
 
-async def test_demo_key_is_absent_outside_the_demo(app_for: Callable[..., GcalApp], sandbox) -> None:  # type: ignore[no-untyped-def]
+async def test_demo_key_is_absent_outside_the_demo(
+    app_for: Callable[..., GcalApp], sandbox, wait_until, terminal_size
+) -> None:  # type: ignore[no-untyped-def]
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(
             pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.attempt is not None
         )
@@ -69,9 +70,11 @@ async def test_demo_key_is_absent_outside_the_demo(app_for: Callable[..., GcalAp
     assert sandbox.requests_to("/o/oauth2/approve") == []
 
 
-async def test_help_lists_the_keys_of_the_screen(app_for: Callable[..., GcalApp], stored_credentials) -> None:  # type: ignore[no-untyped-def]
+async def test_help_lists_the_keys_of_the_screen(
+    app_for: Callable[..., GcalApp], stored_credentials, wait_until, terminal_size
+) -> None:  # type: ignore[no-untyped-def]
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
         await pilot.press("f1")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -86,9 +89,11 @@ async def test_help_lists_the_keys_of_the_screen(app_for: Callable[..., GcalApp]
 
 async def test_question_mark_types_into_the_input_on_the_sign_in_screen(
     app_for: Callable[..., GcalApp],
+    wait_until,
+    terminal_size,
 ) -> None:
     app = app_for(listen=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(
             pilot, lambda: isinstance(app.screen, SignInScreen) and app.screen.attempt is not None
         )
@@ -97,10 +102,12 @@ async def test_question_mark_types_into_the_input_on_the_sign_in_screen(
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_theme_is_remembered(tmp_path: Path, app_for: Callable[..., GcalApp]) -> None:
+async def test_theme_is_remembered(
+    tmp_path: Path, app_for: Callable[..., GcalApp], wait_until, terminal_size
+) -> None:
     settings = tmp_path / "config" / "settings.json"
     app = app_for(settings_path=settings)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         app.theme = "gruvbox"
         await wait_until(pilot, lambda: settings.exists())
     assert json.loads(settings.read_text()) == {"theme": "gruvbox", "time_zone": None}
@@ -116,9 +123,11 @@ async def test_unreadable_settings_fall_back_to_the_default(
     assert app_for(settings_path=settings).theme == "textual-dark"
 
 
-async def test_palette_offers_the_screen_actions(app_for: Callable[..., GcalApp], stored_credentials) -> None:  # type: ignore[no-untyped-def]
+async def test_palette_offers_the_screen_actions(
+    app_for: Callable[..., GcalApp], stored_credentials, wait_until, terminal_size
+) -> None:  # type: ignore[no-untyped-def]
     app = app_for()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, EventsScreen))
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Refresh", "Filter", "Calendars", "Range", "Sign out"} <= titles

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import stat
@@ -15,23 +14,10 @@ import pytest
 from oauth2client import client
 from oauth2client.file import Storage
 
-from tui.storage import CredentialsFileError, load_credentials, save_credentials
+from tui.storage import CredentialsFileError, load_credentials, save_credentials, write_private_file
 
 
-def make_credentials(access: str = "ya29.a0test", refresh: str = "1//0gtest") -> client.OAuth2Credentials:
-    return client.OAuth2Credentials(
-        access,
-        "id.apps.googleusercontent.com",
-        "GOCSPX-secret",
-        refresh,
-        datetime.datetime(2030, 1, 1),
-        "https://oauth2.googleapis.com/token",
-        None,
-        scopes="https://www.googleapis.com/auth/calendar.readonly",
-    )
-
-
-def test_saved_file_loads_with_oauth2client_storage_and_is_private(tmp_path: Path) -> None:
+def test_saved_file_loads_with_oauth2client_storage_and_is_private(tmp_path: Path, make_credentials) -> None:
     path = tmp_path / "new" / "dir" / "credentials.json"
     save_credentials(path, make_credentials())
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -43,7 +29,7 @@ def test_saved_file_loads_with_oauth2client_storage_and_is_private(tmp_path: Pat
     assert [p.name for p in path.parent.iterdir()] == ["credentials.json"]  # no temp files left
 
 
-def test_replacing_keeps_mode_and_content_is_new(tmp_path: Path) -> None:
+def test_replacing_keeps_mode_and_content_is_new(tmp_path: Path, make_credentials) -> None:
     path = tmp_path / "credentials.json"
     save_credentials(path, make_credentials(access="old"))
     os.chmod(path, 0o644)
@@ -52,7 +38,7 @@ def test_replacing_keeps_mode_and_content_is_new(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_symlink_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+def test_symlink_is_refused_and_its_target_untouched(tmp_path: Path, make_credentials) -> None:
     target = tmp_path / "elsewhere.txt"
     target.write_text("precious")
     link = tmp_path / "credentials.json"
@@ -83,15 +69,15 @@ def test_unusable_file_is_an_error_naming_it(tmp_path: Path, content: str) -> No
     assert path.read_text() == content
 
 
-def test_unwritable_directory_is_an_error(tmp_path: Path) -> None:
+def test_unwritable_directory_is_an_error(tmp_path: Path, make_credentials) -> None:
     blocker = tmp_path / "file-not-dir"
     blocker.write_text("x")
     with pytest.raises(CredentialsFileError, match="Cannot write credentials"):
         save_credentials(blocker / "credentials.json", make_credentials())
 
 
-def written_with(**changes: object) -> str:
-    data = json.loads(make_credentials().to_json())
+def written_with(credentials: client.OAuth2Credentials, **changes: object) -> str:
+    data = json.loads(credentials.to_json())
     data.update(changes)
     return json.dumps(data)
 
@@ -109,9 +95,11 @@ def written_with(**changes: object) -> str:
     ],
     ids=lambda changes: "-".join(f"{name}={value!r}" for name, value in changes.items()),
 )
-def test_a_field_of_the_wrong_shape_makes_the_file_unusable(tmp_path: Path, changes: dict) -> None:
+def test_a_field_of_the_wrong_shape_makes_the_file_unusable(
+    tmp_path: Path, changes: dict, make_credentials
+) -> None:
     path = tmp_path / "credentials.json"
-    path.write_text(written_with(**changes))
+    path.write_text(written_with(make_credentials(), **changes))
     with pytest.raises(CredentialsFileError, match=str(path)):
         load_credentials(path)
 
@@ -140,13 +128,14 @@ def test_what_is_not_a_plain_file_is_refused_without_blocking(tmp_path: Path, ki
     assert len(outcome) == 1 and str(path) in str(outcome[0])
 
 
-def test_an_oversized_file_is_refused(tmp_path: Path) -> None:
+def test_an_oversized_file_is_refused(tmp_path: Path, make_credentials) -> None:
     path = tmp_path / "credentials.json"
-    path.write_text(written_with(id_token_jwt="x" * 2_000_000))
+    path.write_text(written_with(make_credentials(), id_token_jwt="x" * 2_000_000))
     with pytest.raises(CredentialsFileError, match="too large"):
         load_credentials(path)
 
 
+@pytest.mark.slow
 def test_folders_made_under_umask_000_are_private(tmp_path: Path) -> None:
     target = tmp_path / "home" / ".local" / "share" / "gcal-tui" / "credentials.json"
     script = (
@@ -159,32 +148,20 @@ def test_folders_made_under_umask_000_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-def test_a_credentials_file_others_can_read_is_made_private_and_said_once(
-    tmp_path: Path, client_secrets: Path
-) -> None:
-    from tui.auth.stored import check_stored
-    from tui.config import READONLY_SCOPE
-    from tui.sandbox.browser import sign_in_directly
+def test_a_failed_rename_leaves_no_temp_file_and_raises(tmp_path: Path) -> None:
+    target = tmp_path / "in the way"
+    (target / "inside").mkdir(parents=True)  # os.replace cannot put a file over a folder
+    with pytest.raises(OSError):
+        write_private_file(target, '{"secret": "ya29.nothing-real"}')
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["in the way"]
+    assert [entry.name for entry in target.iterdir()] == ["inside"]
 
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path, make_credentials) -> None:
     path = tmp_path / "credentials.json"
-    save_credentials(path, sign_in_directly(client_secrets))
-    os.chmod(path, 0o644)
-    now = datetime.datetime.now(datetime.UTC)
-    first = check_stored(path, client_secrets, (READONLY_SCOPE,), now)
-    assert first.credentials is not None and first.note is not None and "0644" in first.note
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert check_stored(path, client_secrets, (READONLY_SCOPE,), now).note is None
-
-
-def test_stored_credentials_missing_a_granted_scope_say_which(tmp_path: Path, client_secrets: Path) -> None:
-    from tui.auth.stored import check_stored
-    from tui.config import READONLY_SCOPE
-    from tui.sandbox.browser import sign_in_directly
-
-    path = tmp_path / "credentials.json"
-    credentials = sign_in_directly(client_secrets)
-    credentials.token_response = {**credentials.token_response, "scope": "openid"}
-    save_credentials(path, credentials)
-    stored = check_stored(path, client_secrets, (READONLY_SCOPE,), datetime.datetime.now(datetime.UTC))
-    assert stored.credentials is None and stored.reason is not None
-    assert "calendar.readonly" in stored.reason
+    save_credentials(path, make_credentials())
+    before = path.read_bytes()
+    with pytest.raises(UnicodeEncodeError):
+        write_private_file(path, "half a file, then a lone surrogate: \ud800")
+    assert path.read_bytes() == before
+    assert [entry.name for entry in tmp_path.iterdir()] == ["credentials.json"]

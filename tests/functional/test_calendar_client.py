@@ -10,7 +10,7 @@ import pytest
 from oauth2client.client import OAuth2Credentials
 from oauth2client.file import Storage
 
-from tests.conftest import fixture_path, load_fixture
+from tests.fixtures import fixture_path, load_fixture
 from tui.calendar.client import ZONE_MARGIN, CalendarClient, CalendarError, RetryNotice, RetryPolicy
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_api import load_store_from_pages
@@ -41,10 +41,6 @@ def all_events(client: CalendarClient, calendar: str = "primary") -> list:
     return [event for page in client.event_pages(calendar, START, END) for event in page.events]
 
 
-def event_requests(sandbox: Sandbox) -> list:
-    return [r for r in sandbox.requests if r.path.endswith("/events")]
-
-
 def expected_ids(sandbox: Sandbox, calendar: str = "ada.lovelace@example.com") -> list[str]:
     return [
         item["id"]
@@ -53,7 +49,9 @@ def expected_ids(sandbox: Sandbox, calendar: str = "ada.lovelace@example.com") -
     ]
 
 
-def test_every_short_page_is_followed(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+def test_every_short_page_is_followed(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, event_requests
+) -> None:
     sandbox.calendar_api.page_size = 10
     pages = list(client_for(sandbox, stored_credentials).event_pages("primary", START, END))
     assert len(pages) >= 3
@@ -116,6 +114,35 @@ def test_token_known_to_be_expired_is_refreshed_before_the_first_call(
     assert paths[2].endswith("/events")
 
 
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_busy_token_service_is_retried_then_the_load_goes_on(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, status: int
+) -> None:
+    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    sandbox.inject("token", Fault(status=status, body={"error": "rate_limit_exceeded"}, times=2))
+    notices: list[RetryNotice] = []
+    assert all_events(client_for(sandbox, stored_credentials, notices))
+    refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
+    assert len(refreshes) == 3  # two busy answers, then the token
+    assert [notice.retry_number for notice in notices] == [1, 2]
+    assert all(f"token refresh HTTP {status}" in notice.reason for notice in notices)
+
+
+def test_a_token_service_busy_to_the_end_is_a_transient_error_and_keeps_the_sign_in(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, credentials_path: Path
+) -> None:
+    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    refresh_token = stored_credentials.refresh_token
+    sandbox.inject("token", Fault(status=429, body={"error": "rate_limit_exceeded"}, times=None))
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert caught.value.kind == "transient" and "HTTP 429" in caught.value.message
+    refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
+    assert len(refreshes) == FAST.attempts
+    stored = Storage(str(credentials_path)).get()  # the file is untouched: a later refresh can work
+    assert stored.refresh_token == refresh_token and not stored.invalid
+
+
 def test_401_twice_in_a_row_is_a_sign_in_error_after_one_refresh(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials
 ) -> None:
@@ -158,7 +185,7 @@ def test_retry_after_is_honoured(sandbox: Sandbox, stored_credentials: OAuth2Cre
     assert [n.delay for n in notices] == [1.0]
 
 
-def test_retries_are_bounded(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
+def test_retries_are_bounded(sandbox: Sandbox, stored_credentials: OAuth2Credentials, event_requests) -> None:
     sandbox.inject("events", Fault(status=503, body="Service Unavailable", times=None))
     with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
@@ -195,7 +222,13 @@ def test_backoff_grows_exponentially_with_jitter() -> None:
     ],
 )
 def test_errors_that_are_not_retried(
-    sandbox: Sandbox, stored_credentials: OAuth2Credentials, status: int, body: dict, kind: str, words: str
+    sandbox: Sandbox,
+    stored_credentials: OAuth2Credentials,
+    status: int,
+    body: dict,
+    kind: str,
+    words: str,
+    event_requests,
 ) -> None:
     sandbox.inject("events", Fault(status=status, body=body))
     with pytest.raises(CalendarError) as caught:
@@ -277,7 +310,7 @@ def test_refresh_answers_that_cannot_be_used_keep_the_stored_sign_in(
 
 
 def test_a_repeating_page_token_ends_the_load_with_words(
-    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, event_requests
 ) -> None:
     page = {"kind": "calendar#events", "items": [], "nextPageToken": "same-again"}
     sandbox.inject("events", Fault(status=200, body=page, times=None))
@@ -288,7 +321,7 @@ def test_a_repeating_page_token_ends_the_load_with_words(
 
 
 def test_a_page_chain_past_the_cap_ends_the_load_with_words(
-    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, event_requests
 ) -> None:
     sandbox.calendar_api.page_size = 1
     client = client_for(sandbox, stored_credentials)

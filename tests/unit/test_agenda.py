@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import load_fixture
+from tests.fixtures import load_fixture
 from tui.calendar.agenda import Agenda, DayHeader, DayRange, Placement, count_events, day_label, time_label
 from tui.calendar.dates import DayError, parse_day
 from tui.calendar.model import Event, format_when, parse_event
@@ -254,6 +254,7 @@ def test_the_detail_line_names_the_events_own_zone_only_when_it_differs() -> Non
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("zone_name", ZONES)
 def test_the_local_zone_is_the_iana_zone_tz_names(zone_name: str) -> None:
     """As a person starts it: `TZ=Asia/Kolkata gcal-tui`; the zone found is the named one, with its

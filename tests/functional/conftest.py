@@ -1,0 +1,280 @@
+"""Fixtures for the functional tests: a running sandbox (the stand-in for Google, over real HTTP),
+client secrets and credentials for it, apps to drive with Pilot, and the helpers those tests share.
+
+A helper is a fixture that returns a function, so a test asks for it by name, as for any fixture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyperclip
+import pytest
+from oauth2client.client import OAuth2Credentials
+from textual.notifications import Notify
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tui.app import GcalApp
+from tui.calendar.model import Event
+from tui.config import AppConfig
+from tui.credentials_store import CredentialsStore
+from tui.sandbox import Sandbox
+from tui.sandbox.browser import consent, sign_in_directly
+from tui.screens.event_detail import EventDetailScreen
+from tui.screens.events import EventsScreen
+from tui.screens.sign_in import SignInScreen
+from tui.storage import save_credentials
+
+WaitUntil = Callable[..., Awaitable[None]]
+
+
+# The sandbox and an app that uses it
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def client_secrets(tmp_path: Path, sandbox: Sandbox) -> Path:
+    return sandbox.write_client_secrets(tmp_path / "client_secrets.json")
+
+
+@pytest.fixture
+def credentials_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "credentials.json"
+
+
+@pytest.fixture
+def config(client_secrets: Path, credentials_path: Path, sandbox: Sandbox, tmp_path: Path) -> AppConfig:
+    return AppConfig(
+        client_secrets_path=client_secrets,
+        credentials_path=credentials_path,
+        crash_dir=tmp_path / "state",
+        api_endpoint=sandbox.base_url,
+        exchange_timeout=2.0,
+        api_timeout=2.0,
+        api_retry_base_delay=0.01,
+    )
+
+
+@pytest.fixture
+def app_for(config: AppConfig) -> Callable[..., GcalApp]:
+    """An app on `config`, with the options given changed."""
+
+    def build(**changes: Any) -> GcalApp:
+        for name, value in changes.items():
+            setattr(config, name, value)
+        return GcalApp(config)
+
+    return build
+
+
+@pytest.fixture
+def stored_credentials(client_secrets: Path, credentials_path: Path) -> OAuth2Credentials:
+    """A real sign-in at the sandbox, saved where the app looks."""
+    credentials = sign_in_directly(client_secrets)
+    save_credentials(credentials_path, credentials)
+    credentials.set_store(CredentialsStore(credentials_path))
+    return credentials
+
+
+@pytest.fixture
+def terminal_size() -> tuple[int, int]:
+    """A roomy terminal; the small ones are tried in tests of their own."""
+    return (120, 40)
+
+
+# The machine, as over SSH
+@pytest.fixture
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No display, no $BROWSER, no browser program on the PATH."""
+    import webbrowser
+
+    monkeypatch.setenv("BROWSER", "")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(webbrowser, "_tryorder", None)
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+
+
+@pytest.fixture
+def no_system_clipboard() -> Iterator[None]:
+    """pyperclip has no clipboard program to use."""
+    pyperclip.set_clipboard("no")
+    yield
+    pyperclip.determine_clipboard()
+
+
+@pytest.fixture
+def closed_port() -> Callable[[], int]:
+    """A loopback port nothing listens on: connections to it are refused."""
+
+    def port() -> int:
+        with socket.socket() as spare:
+            spare.bind(("127.0.0.1", 0))
+            return spare.getsockname()[1]
+
+    return port
+
+
+@pytest.fixture
+def event_requests() -> Callable[[Sandbox], list[Any]]:
+    """The requests for events the sandbox has had so far."""
+    return lambda sandbox: [r for r in list(sandbox.requests) if r.path.endswith("/events")]
+
+
+# Credentials files changed by hand
+def _rewrite(path: Path, **changes: object) -> None:
+    data = json.loads(path.read_text())
+    data.update(changes)
+    path.write_text(json.dumps(data))
+
+
+@pytest.fixture
+def rewrite() -> Callable[..., None]:
+    """Change fields of a stored credentials file, as someone editing it would."""
+    return _rewrite
+
+
+@pytest.fixture
+def expire_locally() -> Callable[[Path], None]:
+    """Make the stored access token expired ten minutes ago, so the next request refreshes it."""
+
+    def expire(path: Path) -> None:
+        past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=10)
+        _rewrite(path, token_expiry=past.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    return expire
+
+
+# Driving the app
+async def _wait_until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError("the app never reached the state the test waits for")
+        await pilot.pause(0.05)
+
+
+@pytest.fixture
+def wait_until() -> WaitUntil:
+    """Let the app run until `condition()` holds; TimeoutError if it never does."""
+    return _wait_until
+
+
+@pytest.fixture
+def wait_for_workers() -> Callable[[GcalApp], Awaitable[None]]:
+    """Wait until every worker of the app has finished."""
+
+    async def wait(app: GcalApp) -> None:
+        await app.workers.wait_for_complete()
+
+    return wait
+
+
+class NotificationLog:
+    """The notifications an app showed, read through Pilot's message hook."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def hook(self, message: object) -> None:
+        if isinstance(message, Notify):
+            self.texts.append(message.notification.message)
+
+    def any(self, words: str) -> bool:
+        return any(words in text for text in self.texts)
+
+
+@pytest.fixture
+def notifications() -> NotificationLog:
+    """Pass `message_hook=notifications.hook` to `run_test`; then `notifications.texts`."""
+    return NotificationLog()
+
+
+@pytest.fixture
+def screen_lines() -> Callable[[GcalApp], list[str]]:
+    """The text of every line of the app's screen, as the terminal would show it."""
+    return lambda app: [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def _loaded(app: GcalApp) -> bool:
+    screen = app.screen
+    return isinstance(screen, EventsScreen) and screen.refreshed_at is not None and not screen.fetching
+
+
+@pytest.fixture
+def loaded() -> Callable[[GcalApp], bool]:
+    """The events screen is up and its last load has finished."""
+    return _loaded
+
+
+@pytest.fixture
+def events_screen() -> Callable[[GcalApp], EventsScreen]:
+    """The app's screen, which must be the events screen."""
+
+    def screen(app: GcalApp) -> EventsScreen:
+        assert isinstance(app.screen, EventsScreen), app.screen
+        return app.screen
+
+    return screen
+
+
+@pytest.fixture
+def open_detail() -> Callable[[Pilot[Any], EventsScreen, Event], Awaitable[None]]:
+    """Put the agenda's cursor on an event and press Enter, as a person would after moving to it."""
+
+    async def open_it(pilot: Pilot[Any], screen: EventsScreen, event: Event) -> None:
+        view = screen.agenda_view
+        view.move_to(next(i for i, line in enumerate(view.lines) if getattr(line, "event", None) is event), 1)
+        await pilot.press("enter")
+        await _wait_until(pilot, lambda: isinstance(pilot.app.screen, EventDetailScreen))
+
+    return open_it
+
+
+# Signing in
+class SignInSteps:
+    """What a person does on the sign-in screen, and what they see there."""
+
+    async def ready(self, pilot: Pilot[Any]) -> SignInScreen:
+        """Wait for the sign-in screen's link; the screen."""
+        await _wait_until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, SignInScreen) and pilot.app.screen.attempt is not None,
+        )
+        assert isinstance(pilot.app.screen, SignInScreen)
+        return pilot.app.screen
+
+    async def consent(self, screen: SignInScreen, *, allow: bool = True) -> str:
+        """Where the browser lands after the consent page for the screen's current link."""
+        assert screen.attempt is not None
+        return await asyncio.to_thread(consent, screen.attempt.authorize_url, allow=allow)
+
+    async def paste(self, pilot: Pilot[Any], text: str) -> None:
+        """Paste text in the code input and press Enter."""
+        pilot.app.screen.query_one("#code", Input).value = text
+        await pilot.press("enter")
+
+    def status(self, screen: SignInScreen) -> str:
+        """The status panel, as text."""
+        return "\n".join(screen.status.lines)
+
+    def finished(self, app: GcalApp) -> bool:
+        """Signed in, and the calendar has loaded once (so a test leaves a settled app)."""
+        return isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
+
+
+@pytest.fixture
+def sign_in() -> SignInSteps:
+    return SignInSteps()
