@@ -437,3 +437,101 @@ def test_the_calendar_name_on_a_page_is_cleaned_and_cut(
     name = first.calendar_summary  # shown on the status line
     assert "\x1b" not in name and "\x07" not in name and "\u202e" not in name
     assert name.startswith("␛]2;pwned") and len(name) <= 200
+
+
+REFRESH_REFUSALS = {
+    "revoked": (
+        400,
+        {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
+        "sign_in",
+        "Google no longer accepts your sign-in: it was revoked, expired (apps in 'Testing' get 7 days), "
+        "went unused for six months, or was replaced by newer ones.",
+        "Sign in again.",
+    ),
+    "workspace re-authentication": (
+        400,
+        {
+            "error": "invalid_grant",
+            "error_description": "reauth related error (invalid_rapt)",
+            "error_uri": "https://support.google.com/a/answer/9368756",
+            "error_subtype": "invalid_rapt",
+        },
+        "sign_in",
+        "Your Google Workspace asks you to sign in again from time to time (re-authentication). "
+        "Google said: invalid_grant (reauth related error (invalid_rapt)).",
+        "Sign in again; this is expected every so often on Workspace accounts.",
+    ),
+    "client unknown": (
+        401,
+        {"error": "invalid_client", "error_description": "The OAuth client was not found."},
+        "configuration",
+        "Google does not accept the client id and secret that these credentials were made with.",
+        "Check the client secrets file (download it again from Google Cloud console), then sign in.",
+    ),
+    "client deleted": (
+        401,
+        {"error": "deleted_client", "error_description": "The OAuth client was deleted."},
+        "configuration",
+        "The OAuth client these credentials were made with was deleted in Google Cloud console. "
+        "Google said: deleted_client (The OAuth client was deleted.).",
+        "Create a Desktop app client, save its JSON as the client secrets, then sign in again.",
+    ),
+    "client not allowed, no description": (
+        400,
+        {"error": "unauthorized_client"},
+        "configuration",
+        "The OAuth client is not allowed to renew this sign-in (its type or settings changed). "
+        "Google said: unauthorized_client.",
+        "Use a Desktop app client's JSON as the client secrets, then sign in again.",
+    ),
+    "blocked by the administrator": (
+        400,
+        {"error": "admin_policy_enforced", "error_description": "Blocked by admin."},
+        "configuration",
+        "Your Google Workspace administrator does not allow this app to use your account. "
+        "Google said: admin_policy_enforced (Blocked by admin.).",
+        "Ask your administrator to allow the app's client id, or use another account.",
+    ),
+    "server error": (
+        500,
+        {"error": "internal_failure"},
+        "transient",
+        "Refreshing the sign-in failed (HTTP 500); your stored sign-in is kept.",
+        "Press r to retry.",
+    ),
+    "rate limited": (
+        429,
+        {"error": "rate_limit_exceeded"},
+        "transient",
+        "Refreshing the sign-in failed (HTTP 429); your stored sign-in is kept.",
+        "Press r to retry.",
+    ),
+    "anything else": (
+        403,
+        {"error": "access_denied", "error_description": "Nope"},
+        "sign_in",
+        "Refreshing the sign-in failed (access_denied: Nope).",
+        "Sign in again.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "message", "hint"), REFRESH_REFUSALS.values(), ids=REFRESH_REFUSALS.keys()
+)
+def test_each_refusal_of_a_refresh_reads_as_what_to_do(
+    sandbox: Sandbox,
+    stored_credentials: OAuth2Credentials,
+    status: int,
+    body: dict,
+    kind: str,
+    message: str,
+    hint: str,
+) -> None:
+    """The words a person reads for each answer the token service can give to a refresh."""
+    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    sandbox.inject("token", Fault(status=status, body=body, times=None))
+    with pytest.raises(CalendarError) as caught:
+        all_events(client_for(sandbox, stored_credentials))
+    assert (caught.value.kind, caught.value.message, caught.value.hint) == (kind, message, hint)
+    assert caught.value.retry_reason == (f"token refresh HTTP {status}" if kind == "transient" else None)

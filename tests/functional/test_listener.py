@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -241,3 +243,77 @@ def test_a_flood_of_idle_connections_neither_spins_nor_takes_every_descriptor() 
         child.wait()
     assert figures["spare_sockets"] == 50  # the paste path can still reach the token endpoint
     assert figures["cpu_seconds"] < 1.0  # it waits when out of descriptors instead of spinning
+
+
+def page_of(response: http.client.HTTPResponse) -> tuple[str, str]:
+    """The heading and the paragraph of the page the listener answered with."""
+    match = re.search(rb"<h1>(.*)</h1><p>(.*)</p>", response.body)  # type: ignore[attr-defined]
+    assert match is not None, response.body  # type: ignore[attr-defined]
+    return html.unescape(match.group(1).decode()), html.unescape(match.group(2).decode())
+
+
+ANSWERS = {
+    "the redirect": (
+        "GET",
+        f"/oauth2callback?state={STATE}&code=4/abc&iss=http%3A%2F%2Fissuer",
+        None,
+        200,
+        ("Signed in", "gcal-tui has the code. You can close this tab."),
+    ),
+    "consent refused": (
+        "GET",
+        f"/oauth2callback?state={STATE}&error=access_denied",
+        None,
+        200,
+        (
+            "Sign-in cancelled",
+            "Sign-in was cancelled: consent was refused in the browser, or this account may not use the "
+            "app (apps in 'Testing' only admit their listed test users). Return to the terminal.",
+        ),
+    ),
+    "another sign-in's state": (
+        "GET",
+        "/oauth2callback?state=forged&code=4/abc",
+        None,
+        400,
+        (
+            "Not this sign-in",
+            "The redirect belongs to a different sign-in attempt (its state does not match). "
+            "Return to the terminal.",
+        ),
+    ),
+    "another path": (
+        "GET",
+        "/favicon.ico",
+        None,
+        404,
+        ("Not found", "gcal-tui is waiting for the sign-in redirect elsewhere."),
+    ),
+    "another host": (
+        "GET",
+        f"/oauth2callback?state={STATE}&code=4/abc",
+        "evil.example",
+        400,
+        ("Wrong host", "This listener only answers requests addressed to itself."),
+    ),
+    "a post": (
+        "POST",
+        "/oauth2callback",
+        None,
+        405,
+        ("Method not allowed", "Only GET is answered here."),
+    ),
+}
+
+
+@pytest.mark.parametrize(("method", "target", "host", "status", "page"), ANSWERS.values(), ids=ANSWERS.keys())
+def test_each_answer_tells_the_browser_what_happened(
+    listener: LoopbackListener, method: str, target: str, host: str | None, status: int, page: tuple[str, str]
+) -> None:
+    response = request(listener.port, method, target, host)
+    assert (response.status, page_of(response)) == (status, page)
+    assert response.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert response.getheader("Allow") == ("GET" if method == "POST" else None)
+    assert response.getheader("Content-Security-Policy") == "default-src 'none'; style-src 'unsafe-inline'"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Server", "").startswith("gcal-tui")

@@ -348,3 +348,40 @@ def test_moving_a_range_stops_at_the_ends_of_the_days_shown() -> None:
     first = DayRange(date(1900, 2, 1), 30).shifted(-1000)
     assert first.first == date(1900, 1, 1)
     assert first.starting(date(2026, 11, 26)).first == date(2026, 11, 26)
+
+
+def test_events_at_the_same_time_are_ordered_by_title_then_id() -> None:
+    london = ZoneInfo("Europe/London")
+    agenda = Agenda(london, DayRange(date(2026, 11, 26), 1))
+    same = ("2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")
+    agenda.add(
+        [
+            timed("b", *same, summary="Standup"),
+            timed("a", *same, summary="Standup"),
+            timed("c", *same, summary="Planning"),
+            timed("d", *same, summary=["not", "text"]),  # read as no title: first
+            timed("e", *same),
+        ]
+    )
+    assert [p.event.id for p in placements(agenda)] == ["d", "e", "c", "a", "b"]
+
+
+def test_a_zero_length_event_at_midnight_is_on_its_day() -> None:
+    london = ZoneInfo("Europe/London")
+    agenda = Agenda(london, DayRange(date(2026, 11, 26), 2))
+    agenda.add([timed("reminder", "2026-11-27T00:00:00Z", "2026-11-27T00:00:00Z")])
+    [placement] = placements(agenda)
+    assert placement.day == date(2026, 11, 27) and (placement.part, placement.parts) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2026-11-20T10:00:00Z", "2026-11-20T11:00:00Z"), ("2026-12-20T10:00:00Z", "2026-12-20T11:00:00Z")],
+    ids=["before", "after"],
+)
+def test_events_outside_the_range_are_left_out(start: str, end: str) -> None:
+    agenda = Agenda(ZoneInfo("Europe/London"), DayRange(date(2026, 11, 26), 7))
+    agenda.add(
+        [timed("outside", start, end), timed("inside", "2026-11-27T10:00:00Z", "2026-11-27T11:00:00Z")]
+    )
+    assert [p.event.id for p in placements(agenda)] == ["inside"]

@@ -8,6 +8,7 @@ import pytest
 
 from tests.fixtures import load_fixture
 from tui.calendar.model import (
+    CalendarInfo,
     Event,
     description_text,
     format_dates,
@@ -221,3 +222,106 @@ def test_tab_newline_marks_and_printable_text_stay(text: str) -> None:
 @pytest.mark.parametrize("value", [None, 3, b"bytes", ["a"]])
 def test_what_is_not_text_becomes_empty(value: object) -> None:
     assert safe_text(value) == ""
+
+
+def real_world(event_id: str) -> dict:
+    return next(
+        dict(item) for item in load_fixture("events_real_world.json")["items"] if item["id"] == event_id
+    )
+
+
+def test_a_meet_call_gives_its_video_link_and_dial_in_with_pin() -> None:
+    event = parse_event(real_world("meet1"))
+    assert event is not None
+    assert event.conference_link == "https://meet.google.com/aaa-bbbb-ccc"
+    assert event.phone_numbers == ("+44 20 0000 0000 (PIN 123456789)",)
+
+
+def test_the_video_entry_point_wins_over_the_hangout_link() -> None:
+    item = real_world("meet1")
+    item["hangoutLink"] = "https://meet.google.com/old-link"
+    event = parse_event(item)
+    assert event is not None and event.conference_link == "https://meet.google.com/aaa-bbbb-ccc"
+
+
+@pytest.mark.parametrize(
+    "conference",
+    [
+        None,
+        "text",
+        {"entryPoints": "not a list"},
+        {"entryPoints": ["not a dict", {"entryPointType": "phone"}]},
+    ],
+)
+def test_without_a_video_entry_point_the_hangout_link_is_used(conference: object) -> None:
+    item = {
+        **real_world("meet1"),
+        "conferenceData": conference,
+        "hangoutLink": "https://meet.google.com/x-y-z",
+    }
+    event = parse_event(item)
+    assert event is not None and event.conference_link == "https://meet.google.com/x-y-z"
+
+
+def test_a_dial_in_without_a_label_uses_its_number_and_passcode() -> None:
+    item = {
+        **real_world("meet1"),
+        "conferenceData": {
+            "entryPoints": [{"entryPointType": "phone", "uri": "tel:+1-555-0100", "passcode": "42"}]
+        },
+    }
+    del item["hangoutLink"]
+    event = parse_event(item)
+    assert event is not None
+    assert event.phone_numbers == ("+1-555-0100 (PIN 42)",) and event.conference_link == ""
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("America/New_York", "2026-11-27T10:00:00-05:00"),
+        ("Asia/Kolkata", "2026-11-27T10:00:00+05:30"),
+        (None, "2026-11-27T10:00:00+00:00"),
+        ("", "2026-11-27T10:00:00+00:00"),
+        ("Not/AZone", "2026-11-27T10:00:00+00:00"),
+        ("Asia", "2026-11-27T10:00:00+00:00"),  # a folder of zones, not a zone
+        (5, "2026-11-27T10:00:00+00:00"),
+    ],
+)
+def test_a_time_without_an_offset_is_read_in_the_events_zone(zone: object, expected: str) -> None:
+    start: dict[str, object] = {"dateTime": "2026-11-27T10:00:00"}
+    if zone is not None:
+        start["timeZone"] = zone
+    event = parse_event({"id": "naive", "start": start, "end": {"dateTime": "2026-11-27T11:00:00"}})
+    assert event is not None and event.start.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (
+            {
+                "id": "c1",
+                "summary": "Team",
+                "summaryOverride": "Our team",
+                "accessRole": "reader",
+                "timeZone": "Asia/Kolkata",
+            },
+            CalendarInfo(
+                id="c1", summary="Our team", access_role="reader", primary=False, time_zone="Asia/Kolkata"
+            ),
+        ),
+        (
+            {"id": "me@example.com", "summary": "Me", "accessRole": "owner", "primary": True},
+            CalendarInfo(id="me@example.com", summary="Me", access_role="owner", primary=True, time_zone=""),
+        ),
+        ({"id": "nameless"}, CalendarInfo(id="nameless", summary="nameless", access_role="", primary=False)),
+        (
+            {"id": "x\x1b[31m", "summary": ["no"], "accessRole": 3},
+            CalendarInfo(id="x␛[31m", summary="x␛[31m", access_role="", primary=False),
+        ),
+    ],
+    ids=["override", "primary", "no-name", "odd-shapes"],
+)
+def test_calendar_list_entries_of_every_shape(item: dict, expected: CalendarInfo) -> None:
+    assert parse_calendar(item) == expected

@@ -1,0 +1,113 @@
+"""The loader the events screen talks to, called directly against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from oauth2client.client import OAuth2Credentials
+
+from tui.calendar.client import EventPage
+from tui.calendar.errors import CalendarError
+from tui.calendar.loader import CalendarLoader, RangeRequest
+from tui.config import AppConfig
+from tui.sandbox import Sandbox
+from tui.sandbox.calendar_data import PRIMARY
+from tui.sandbox.server import Fault
+from tui.storage import CredentialsFileError
+
+START = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+PRIMARY_RANGE = RangeRequest("primary", START, START + dt.timedelta(days=30), "Europe/London")
+
+
+def load(loader: CalendarLoader, *, cancel_after: int | None = None, find_account: bool = True):  # type: ignore[no-untyped-def]
+    pages: list[EventPage] = []
+    account = loader.load_range(
+        PRIMARY_RANGE,
+        on_page=pages.append,
+        on_retry=lambda notice: None,
+        cancelled=lambda: cancel_after is not None and len(pages) >= cancel_after,
+        find_account=find_account,
+    )
+    return pages, account
+
+
+def test_without_credentials_the_stored_ones_are_checked_then_used(
+    config: AppConfig, stored_credentials: OAuth2Credentials
+) -> None:
+    loader = CalendarLoader(config)
+    assert loader.credentials is None
+    stored = loader.check_stored_sign_in()
+    assert stored.credentials is not None and loader.credentials is stored.credentials
+    pages, account = load(loader)
+    assert pages and account == PRIMARY
+
+
+def test_a_stored_sign_in_that_cannot_be_used_is_not_taken(config: AppConfig) -> None:
+    loader = CalendarLoader(config)
+    stored = loader.check_stored_sign_in()  # nothing stored
+    assert stored.credentials is None and loader.credentials is None
+
+
+def test_every_page_arrives_in_order_then_who_is_signed_in(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    sandbox.calendar_api.page_size = 10
+    pages, account = load(CalendarLoader(config, stored_credentials))
+    assert [page.number for page in pages] == list(range(1, len(pages) + 1)) and len(pages) > 2
+    assert pages[-1].last and not any(page.last for page in pages[:-1])
+    assert account == PRIMARY
+    assert len(sandbox.requests_to("/calendar/v3/users/me/calendarList")) == 1
+
+
+def test_the_account_is_not_asked_for_when_known(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    _, account = load(CalendarLoader(config, stored_credentials), find_account=False)
+    assert account is None
+    assert sandbox.requests_to("/calendar/v3/users/me/calendarList") == []
+
+
+def test_a_cancelled_load_stops_asking_for_pages(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, event_requests
+) -> None:  # type: ignore[no-untyped-def]
+    sandbox.calendar_api.page_size = 10
+    pages, account = load(CalendarLoader(config, stored_credentials), cancel_after=1)
+    assert len(pages) == 1 and account is None
+    assert len(event_requests(sandbox)) == 2  # the second page was fetched, then dropped unseen
+    assert sandbox.requests_to("/calendar/v3/users/me/calendarList") == []
+
+
+def test_when_the_account_cannot_be_found_the_events_still_count(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    sandbox.inject("calendarList", Fault(status=404, body={"error": {"code": 404, "message": "Not Found"}}))
+    pages, account = load(CalendarLoader(config, stored_credentials))
+    assert pages and account is None
+
+
+def test_a_failing_range_raises_its_calendar_error(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    sandbox.inject("events", Fault(status=404, body={"error": {"code": 404, "message": "Not Found"}}))
+    with pytest.raises(CalendarError) as caught:
+        load(CalendarLoader(config, stored_credentials))
+    assert caught.value.kind == "request"
+
+
+def test_the_calendar_list(config: AppConfig, stored_credentials: OAuth2Credentials) -> None:
+    calendars = CalendarLoader(config, stored_credentials).calendars()
+    assert [c.id for c in calendars if c.primary] == [PRIMARY] and len(calendars) > 1
+
+
+def test_a_renewed_token_that_could_not_be_saved_is_said(
+    config: AppConfig, stored_credentials: OAuth2Credentials, credentials_path: Path
+) -> None:
+    loader = CalendarLoader(config, stored_credentials)
+    assert loader.token_save_problem() is None
+    stored_credentials.store.write_error = CredentialsFileError(
+        f"Could not write {credentials_path}: disk full"
+    )
+    assert loader.token_save_problem() == f"Could not write {credentials_path}: disk full"
+    assert CalendarLoader(config).token_save_problem() is None
