@@ -314,9 +314,13 @@ def test_a_repeating_page_token_ends_the_load_with_words(
 ) -> None:
     page = {"kind": "calendar#events", "items": [], "nextPageToken": "same-again"}
     sandbox.inject("events", Fault(status=200, body=page, times=None))
-    with pytest.raises(CalendarError, match="same page") as caught:
+    with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
-    assert caught.value.hint
+    assert (caught.value.kind, caught.value.message, caught.value.hint) == (
+        "request",
+        "Google Calendar sent the same page again after 2 pages (a repeating page token).",
+        "Press r to retry; if it happens again, show fewer days (d).",
+    )
     assert len(event_requests(sandbox)) == 2  # the first page, and the one that repeated its token
 
 
@@ -326,8 +330,13 @@ def test_a_page_chain_past_the_cap_ends_the_load_with_words(
     sandbox.calendar_api.page_size = 1
     client = client_for(sandbox, stored_credentials)
     client.max_pages = 3
-    with pytest.raises(CalendarError, match="more than 3 pages"):
+    with pytest.raises(CalendarError) as caught:
         all_events(client)
+    assert (caught.value.kind, caught.value.message, caught.value.hint) == (
+        "request",
+        "Google Calendar has more than 3 pages of events for these days.",
+        "Show fewer days (d), or another calendar (c).",
+    )
     assert len(event_requests(sandbox)) == 3
 
 
@@ -338,6 +347,22 @@ def test_a_repeating_calendar_list_token_ends_with_words(
     sandbox.inject("calendarList", Fault(status=200, body=page, times=None))
     with pytest.raises(CalendarError, match="same page"):
         client_for(sandbox, stored_credentials).calendars()
+
+
+def test_the_calendar_list_is_asked_for_in_big_pages_and_every_page_is_kept(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    first = {
+        "kind": "calendar#calendarList",
+        "items": [{"id": "one@example.com", "summary": "One", "accessRole": "reader"}],
+        "nextPageToken": "page-2",
+    }
+    sandbox.inject("calendarList", Fault(status=200, body=first))
+    calendars = client_for(sandbox, stored_credentials).calendars()
+    assert calendars[0].id == "one@example.com" and any(c.primary for c in calendars[1:])
+    asked = sandbox.requests_to("/calendar/v3/users/me/calendarList")
+    assert [request.params.get("maxResults") for request in asked] == ["250", "250"]
+    assert "pageToken" not in asked[0].params and asked[1].params["pageToken"] == "page-2"
 
 
 @pytest.mark.parametrize("value", ["²", "1.5", "-3", "Wed, 21 Oct 2015 07:28:00 GMT", "soon"])

@@ -198,3 +198,24 @@ def test_a_sign_in_granted_without_the_calendar_scope_is_refused_in_words(
     with pytest.raises(ExchangeError, match=r"without calendar\.readonly") as caught:
         exchange_code(attempt, code)
     assert "ctrl+r" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<html>captive portal</html>", "[1, 2]", {"access_token": 5, "expires_in": 3600}],
+    ids=["html", "a-list", "token-number"],
+)
+def test_an_answer_that_cannot_be_read_keeps_the_code_for_another_try(
+    sandbox: Sandbox, client_secrets: Path, body: object
+) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    sandbox.inject("token", Fault(status=200, body=body))  # type: ignore[arg-type]
+    with pytest.raises(ExchangeError) as caught:
+        exchange_code(attempt, code)
+    error = caught.value
+    assert error.message.startswith(
+        "The token service sent an answer that could not be read (a proxy or captive portal?)."
+    )
+    assert error.hint == "Check your network, then press Enter to try the same code again."
+    assert error.retryable

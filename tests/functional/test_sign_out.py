@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,3 +131,13 @@ def test_a_file_that_cannot_be_deleted_is_an_error_naming_it(
     with pytest.raises(CredentialsFileError, match="Could not delete") as caught:
         sign_out(stored_credentials, in_the_way, revoke_at_google=False)
     assert str(in_the_way) in str(caught.value) and in_the_way.is_dir()
+
+
+def test_the_time_allowed_reaches_the_revocation(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, credentials_path: Path
+) -> None:
+    sandbox.inject("revoke", Fault(status=200, delay=30.0, times=None))  # Google hangs
+    started = time.monotonic()
+    with pytest.raises(RevokeError, match="could not be reached"):
+        sign_out(stored_credentials, credentials_path, timeout=0.3, retry_delay=0.0)
+    assert time.monotonic() - started < 5 and credentials_path.exists()

@@ -385,3 +385,55 @@ def test_events_outside_the_range_are_left_out(start: str, end: str) -> None:
         [timed("outside", start, end), timed("inside", "2026-11-27T10:00:00Z", "2026-11-27T11:00:00Z")]
     )
     assert [p.event.id for p in placements(agenda)] == ["inside"]
+
+
+@pytest.mark.parametrize(
+    ("end", "extra", "label"),
+    [
+        ("2026-11-27T11:00:00Z", {}, "10:00–11:00"),
+        ("2026-11-27T10:00:00Z", {}, "10:00"),  # no length: a moment
+        ("2026-11-27T11:00:00Z", {"endTimeUnspecified": True}, "10:00"),  # Google made the end up
+        ("2026-11-28T00:00:00Z", {}, "10:00–24:00"),
+    ],
+    ids=["an-hour", "no-length", "end-unspecified", "to-midnight"],
+)
+def test_the_time_column_of_a_one_day_event(end: str, extra: dict, label: str) -> None:
+    agenda = Agenda(ZoneInfo("UTC"), DayRange(date(2026, 11, 27), 1))
+    agenda.add([timed("e", "2026-11-27T10:00:00Z", end, **extra)])
+    [placement] = placements(agenda)
+    assert time_label(placement, ZoneInfo("UTC")) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1900-01-01", date(1900, 1, 1)),
+        ("2999-12-31", date(2999, 12, 31)),
+        ("mon", date(2026, 11, 30)),
+        ("dec 5", date(2026, 12, 5)),
+        ("5 dec", date(2026, 12, 5)),
+        ("december 5, 2027", date(2027, 12, 5)),
+        ("5/dec/2027", date(2027, 12, 5)),
+    ],
+)
+def test_the_edges_of_what_can_be_typed(text: str, expected: date) -> None:
+    assert parse_day(text, date(2026, 11, 26)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("1899-12-31", "'1899-12-31' is too far away: choose a day from 1900 to 2999."),
+        ("3000-01-01", "'3000-01-01' is too far away: choose a day from 1900 to 2999."),
+        ("mo", "'mo' is not a day gcal-tui understands."),
+        ("de 5", "'de 5' is not a day gcal-tui understands."),
+        ("5 xyz", "'5 xyz' is not a day gcal-tui understands."),
+        ("dec 5 next", "'dec 5 next' is not a day gcal-tui understands."),
+        ("dec five", "'dec five' is not a day gcal-tui understands."),
+        ("  ", "Type a day: "),
+    ],
+)
+def test_what_is_refused_says_why(text: str, words: str) -> None:
+    with pytest.raises(DayError) as caught:
+        parse_day(text, date(2026, 11, 26))
+    assert str(caught.value).startswith(words)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -156,8 +157,28 @@ def test_calendar_list_entries() -> None:
         ("<p>real</p><p>html</p>", "real\n\nhtml"),
         ("x &#x202E;evil&#27;[2J &amp; y", "x \ufffdevil[2J & y"),  # an escape by number is dropped
         ("<b>bold &#x202E;</b>", "bold \ufffd"),
+        ("<ul><li>one</li><li>two</li></ul>", "• one\n\n• two"),
+        ("<div>a</div><div>b</div>", "a\n\nb"),
+        ('<a href="https://x.example/y">the doc</a> end', "the doc (https://x.example/y) end"),
+        ('<a href="https://x.example/y">https://x.example/y</a>', "https://x.example/y"),
+        ("<a>no link</a>", "no link"),
+        ("x<br>y", "x\ny"),
     ],
-    ids=["teams-link", "address", "crlf", "comparison", "html", "entities", "html-entities"],
+    ids=[
+        "teams-link",
+        "address",
+        "crlf",
+        "comparison",
+        "html",
+        "entities",
+        "html-entities",
+        "list",
+        "divs",
+        "link",
+        "link-as-its-own-text",
+        "anchor-without-href",
+        "line-break",
+    ],
 )
 def test_descriptions_keep_links_and_lines_and_lose_escapes(description: str, shown: str) -> None:
     event = parse_event(
@@ -325,3 +346,69 @@ def test_a_time_without_an_offset_is_read_in_the_events_zone(zone: object, expec
 )
 def test_calendar_list_entries_of_every_shape(item: dict, expected: CalendarInfo) -> None:
     assert parse_calendar(item) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "ongoing", "ended"),
+    [
+        (datetime(2026, 11, 27, 9, 59, 59, tzinfo=UTC), False, False),
+        (datetime(2026, 11, 27, 10, 0, tzinfo=UTC), True, False),
+        (datetime(2026, 11, 27, 10, 59, 59, tzinfo=UTC), True, False),
+        (datetime(2026, 11, 27, 11, 0, tzinfo=UTC), False, True),
+    ],
+)
+def test_a_timed_event_is_ongoing_from_its_start_until_just_before_its_end(
+    now: datetime, ongoing: bool, ended: bool
+) -> None:
+    event = parse_event(
+        {
+            "id": "t",
+            "start": {"dateTime": "2026-11-27T10:00:00Z"},
+            "end": {"dateTime": "2026-11-27T11:00:00Z"},
+        }
+    )
+    assert event is not None
+    assert (event.is_ongoing(now), event.has_ended(now)) == (ongoing, ended)
+
+
+@pytest.mark.parametrize(
+    ("now", "ongoing", "ended"),
+    [
+        (datetime(2026, 11, 26, 23, 59, tzinfo=ZoneInfo("Asia/Kolkata")), False, False),
+        (datetime(2026, 11, 27, 0, 0, tzinfo=ZoneInfo("Asia/Kolkata")), True, False),
+        (datetime(2026, 11, 27, 23, 59, tzinfo=ZoneInfo("Asia/Kolkata")), True, False),
+        (datetime(2026, 11, 28, 0, 0, tzinfo=ZoneInfo("Asia/Kolkata")), False, True),
+    ],
+)
+def test_an_all_day_event_is_ongoing_through_its_day_in_the_viewers_zone(
+    now: datetime, ongoing: bool, ended: bool
+) -> None:
+    event = parse_event({"id": "a", "start": {"date": "2026-11-27"}, "end": {"date": "2026-11-28"}})
+    assert event is not None
+    assert (event.is_ongoing(now), event.has_ended(now)) == (ongoing, ended)
+
+
+@pytest.mark.parametrize(
+    ("person", "shown"),
+    [
+        ({"displayName": "Ada", "email": "ada@example.com"}, "Ada <ada@example.com>"),
+        ({"email": "ada@example.com"}, "ada@example.com"),
+        ({"displayName": "Ada"}, "Ada"),
+        ({}, ""),
+        ("not a person", ""),
+    ],
+)
+def test_the_organizer_reads_as_name_and_address(person: object, shown: str) -> None:
+    event = parse_event(
+        {"id": "o", "organizer": person, "start": {"date": "2026-11-27"}, "end": {"date": "2026-11-28"}}
+    )
+    assert event is not None and event.organizer == shown
+
+
+def test_an_all_day_event_starts_at_midnight_in_the_zone_asked() -> None:
+    event = parse_event({"id": "a", "start": {"date": "2026-11-27"}, "end": {"date": "2026-11-29"}})
+    assert event is not None
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert event.starts_at(kolkata) == datetime(2026, 11, 27, tzinfo=kolkata)
+    assert event.ends_at(kolkata) == datetime(2026, 11, 29, tzinfo=kolkata)
+    assert event.starts_at(kolkata).utcoffset() is not None

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from tests.fixtures import fixture_path
-from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_pasted, code_from_query, with_port
+from tui.auth.client_secrets import ClientSecrets
+from tui.auth.redirect import (
+    ExpectedRedirect,
+    RedirectError,
+    code_from_pasted,
+    code_from_query,
+    default_redirect_uri,
+    is_loopback_http,
+    with_port,
+)
 
 REDIRECTS = [
     line
@@ -149,3 +159,57 @@ def test_a_query_that_is_not_a_redirect_is_refused_in_words(query: str) -> None:
         code_from_query(query, EXPECTED)
     assert caught.value.message == "That is not a redirect from the sign-in page."
     assert "Paste the whole URL" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("uri", "loopback"),
+    [
+        ("http://127.0.0.1:8085/oauth2callback", True),
+        ("http://localhost/oauth2callback", True),
+        ("http://[::1]:9/cb", True),
+        ("https://127.0.0.1/cb", False),  # the listener speaks plain http only
+        ("http://127.0.0.2/cb", False),
+        ("http://example.com/cb", False),
+        ("http:///cb", False),
+        ("urn:ietf:wg:oauth:2.0:oob", False),
+    ],
+)
+def test_which_redirects_the_listener_can_catch(uri: str, loopback: bool) -> None:
+    assert is_loopback_http(uri) is loopback
+
+
+def client(client_type: str, *redirect_uris: str) -> ClientSecrets:
+    return ClientSecrets(
+        Path("/home/ada/client_secrets.json"),
+        client_type,
+        "123-abc.apps.googleusercontent.com",
+        "project",
+        "https://accounts.google.com/o/oauth2/auth",
+        "https://oauth2.googleapis.com/token",
+        "https://oauth2.googleapis.com/revoke",
+        redirect_uris,
+    )
+
+
+def test_a_desktop_client_listens_on_a_port_the_system_picks() -> None:
+    assert (
+        default_redirect_uri(client("installed", "http://localhost")) == "http://127.0.0.1:0/oauth2callback"
+    )
+
+
+def test_a_web_client_uses_its_first_loopback_redirect_else_its_first() -> None:
+    web = client("web", "https://app.example.com/cb", "http://localhost:8080/a", "http://127.0.0.1:9/b")
+    assert default_redirect_uri(web) == "http://localhost:8080/a"
+    assert default_redirect_uri(client("web", "https://a.example/cb", "https://b.example/cb")) == (
+        "https://a.example/cb"
+    )
+
+
+def test_a_web_client_without_redirects_says_what_to_register() -> None:
+    with pytest.raises(RedirectError) as caught:
+        default_redirect_uri(client("web"))
+    assert caught.value.message == "/home/ada/client_secrets.json registers no redirect URIs."
+    assert caught.value.hint == (
+        "Add http://localhost:8080/oauth2callback to the client in Google Cloud console, "
+        "or pass --redirect-uri."
+    )

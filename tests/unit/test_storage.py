@@ -14,6 +14,7 @@ import pytest
 from oauth2client import client
 from oauth2client.file import Storage
 
+from tui.credentials_store import CredentialsStore
 from tui.storage import CredentialsFileError, load_credentials, save_credentials, write_private_file
 
 
@@ -165,3 +166,31 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path, mak
         write_private_file(path, "half a file, then a lone surrogate: \ud800")
     assert path.read_bytes() == before
     assert [entry.name for entry in tmp_path.iterdir()] == ["credentials.json"]
+
+
+def test_the_store_remembers_why_a_renewed_token_was_not_saved_until_one_is(
+    tmp_path: Path, make_credentials
+) -> None:  # type: ignore[no-untyped-def]
+    in_the_way = tmp_path / "credentials.json"
+    (in_the_way / "a folder").mkdir(parents=True)  # the file cannot be written where a folder is
+    store = CredentialsStore(in_the_way)
+    store.put(make_credentials(access="ya29.renewed"))
+    assert isinstance(store.write_error, CredentialsFileError) and str(in_the_way) in str(store.write_error)
+    store.path = tmp_path / "elsewhere" / "credentials.json"
+    store.put(make_credentials(access="ya29.renewed-again"))
+    assert store.write_error is None
+    assert load_credentials(store.path).access_token == "ya29.renewed-again"
+
+
+def test_a_refresh_that_failed_or_left_no_token_is_never_written(tmp_path: Path, make_credentials) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "credentials.json"
+    store = CredentialsStore(path)
+    invalid = make_credentials()
+    invalid.invalid = True
+    store.put(invalid)
+    store.put(make_credentials(access=""))
+    assert not path.exists() and store.write_error is None
+
+
+def test_deleting_what_is_not_there_is_fine(tmp_path: Path) -> None:
+    CredentialsStore(tmp_path / "never written.json").delete()
