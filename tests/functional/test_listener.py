@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -116,8 +117,12 @@ def test_busy_port_says_what_to_do() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(ListenerError, match=f"Port {port} .* already in use.*Paste the redirected URL"):
+        with pytest.raises(ListenerError) as caught:
             LoopbackListener(port, "/oauth2callback", lambda result: None)
+    assert str(caught.value) == (
+        f"Port {port} on 127.0.0.1 is already in use, so the browser's redirect cannot reach gcal-tui. "
+        "Paste the redirected URL instead, or pass another --redirect-uri port."
+    )
 
 
 def test_close_is_idempotent_and_threadsafe(listener: LoopbackListener) -> None:
@@ -181,6 +186,12 @@ def test_a_redirect_uri_without_a_port_is_answered_when_the_browser_sends_the_ho
         pytest.skip(f"port 80 is not ours to take here: {error}")
     running.start(ExpectedRedirect("http://localhost/", STATE, "http://issuer"))
     try:
+        for host in ("127.0.0.1", "[::1]", "localhost:80", "127.0.0.1:80"):  # all addressed to it
+            answer = request(80, "GET", "/?state=another&code=4/abc", host=host)
+            assert page_of(answer)[0] == "Not this sign-in", host
+        assert (
+            page_of(request(80, "GET", "/?state=another&code=4/abc", host="example.com"))[0] == "Wrong host"
+        )
         response = request(80, "GET", f"/?state={STATE}&code=4/abc", host="localhost")
         assert response.status == 200, response.body  # type: ignore[attr-defined]
         assert results and results[0].code == "4/abc"
@@ -317,3 +328,43 @@ def test_each_answer_tells_the_browser_what_happened(
     assert response.getheader("Content-Security-Policy") == "default-src 'none'; style-src 'unsafe-inline'"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Server", "").startswith("gcal-tui")
+
+
+def test_a_target_that_is_not_a_url_is_a_bad_request(listener: LoopbackListener) -> None:
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=5) as raw:
+        host = f"127.0.0.1:{listener.port}".encode()
+        raw.sendall(b"GET http://[::1/oauth2callback HTTP/1.1\r\nHost: " + host + b"\r\n\r\n")
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 400") or head.startswith(b"HTTP/1.1 400"), head
+    assert b"<h1>Bad request</h1><p>This listener only answers the sign-in redirect.</p>" in body
+
+
+def test_a_redirect_uri_without_a_path_is_served_at_the_root(results: list[CallbackResult]) -> None:
+    running = LoopbackListener(0, "", results.append)
+    running.start(ExpectedRedirect(f"http://127.0.0.1:{running.port}", STATE, "http://issuer"))
+    try:
+        response = request(running.port, "GET", f"/?state={STATE}&code=4/root&iss=http%3A%2F%2Fissuer")
+        assert response.status == 200 and results == [CallbackResult(code="4/root")]
+    finally:
+        running.close()
+
+
+def test_head_is_not_allowed_and_gets_no_body(listener: LoopbackListener) -> None:
+    response = request(listener.port, "HEAD", "/oauth2callback")
+    assert response.status == 405 and response.body == b""  # type: ignore[attr-defined]
+    assert response.getheader("Allow") == "GET"
+
+
+def test_the_page_says_its_length_and_names_no_python_version(listener: LoopbackListener) -> None:
+    response = request(listener.port, "GET", "/elsewhere")
+    assert response.getheader("Content-Length") == str(len(response.body))  # type: ignore[attr-defined]
+    assert response.getheader("Server", "").strip() == "gcal-tui"  # not "BaseHTTP/0.6 Python/3.11"
+
+
+def test_closing_takes_a_moment_not_half_a_second(listener: LoopbackListener) -> None:
+    started = time.monotonic()
+    listener.close()
+    assert time.monotonic() - started < 0.25

@@ -111,3 +111,5 @@ def test_a_renewed_token_that_could_not_be_saved_is_said(
     )
     assert loader.token_save_problem() == f"Could not write {credentials_path}: disk full"
     assert CalendarLoader(config).token_save_problem() is None
+    stored_credentials.set_store(None)  # credentials a script made, with no file behind them
+    assert loader.token_save_problem() is None

@@ -412,3 +412,71 @@ def test_an_all_day_event_starts_at_midnight_in_the_zone_asked() -> None:
     assert event.starts_at(kolkata) == datetime(2026, 11, 27, tzinfo=kolkata)
     assert event.ends_at(kolkata) == datetime(2026, 11, 29, tzinfo=kolkata)
     assert event.starts_at(kolkata).utcoffset() is not None
+
+
+KOLKATA = ZoneInfo("Asia/Kolkata")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "extra", "when"),
+    [
+        # 20:00–21:00 UTC is 01:30–02:30 the next day in Kolkata: the day is Kolkata's
+        ("2026-11-26T20:00:00Z", "2026-11-26T21:00:00Z", {}, "Fri 27 Nov, 01:30–02:30"),
+        ("2026-11-26T17:30:00Z", "2026-11-26T18:30:00Z", {}, "Thu 26 Nov, 23:00–24:00"),
+        ("2026-11-26T17:00:00Z", "2026-11-26T18:30:00Z", {}, "Thu 26 Nov, 22:30–24:00"),
+        (
+            "2026-11-26T17:00:00Z",
+            "2026-11-26T19:30:00Z",
+            {},
+            "Thu 26 Nov – Fri 27 Nov, 22:30 – Fri 27 Nov 01:00",
+        ),
+        ("2026-11-26T12:00:00Z", "2026-11-26T12:00:00Z", {}, "Thu 26 Nov, 17:30–17:30"),
+        # set in New York: its own times are given too
+        (
+            "2026-11-26T15:00:00Z",
+            "2026-11-26T16:00:00Z",
+            {"timeZone": "America/New_York"},
+            "Thu 26 Nov, 20:30–21:30 (10:00–11:00 America/New_York)",
+        ),
+        # set in a zone with Kolkata's offset: named, not repeated
+        (
+            "2026-11-26T15:00:00Z",
+            "2026-11-26T16:00:00Z",
+            {"timeZone": "Asia/Colombo"},
+            "Thu 26 Nov, 20:30–21:30 (event time zone: Asia/Colombo)",
+        ),
+        (
+            "2026-11-26T15:00:00Z",
+            "2026-11-26T16:00:00Z",
+            {"timeZone": "Asia/Kolkata"},
+            "Thu 26 Nov, 20:30–21:30",
+        ),
+        (
+            "2026-11-26T15:00:00Z",
+            "2026-11-26T16:00:00Z",
+            {"timeZone": "Mars/Olympus"},
+            "Thu 26 Nov, 20:30–21:30 (event time zone: Mars/Olympus)",
+        ),
+    ],
+)
+def test_the_detail_views_when_line_in_the_viewers_zone(start: str, end: str, extra: dict, when: str) -> None:
+    start_field: dict[str, str] = {"dateTime": start, **extra}
+    event = parse_event({"id": "w", "start": start_field, "end": {"dateTime": end}})
+    assert event is not None
+    assert format_when(event, KOLKATA, date(2026, 11, 26)) == when
+
+
+@pytest.mark.parametrize(
+    ("first", "end", "when"),
+    [
+        ("2026-11-27", "2026-11-28", "Fri 27 Nov, all day"),
+        ("2026-11-27", "2026-11-30", "Fri 27 Nov – Sun 29 Nov, all day"),
+        ("2027-01-02", "2027-01-03", "Sat 2 Jan 2027, all day"),
+    ],
+)
+def test_all_day_events_name_their_days_wherever_the_viewer_is(first: str, end: str, when: str) -> None:
+    event = parse_event(
+        {"id": "a", "start": {"date": first, "timeZone": "America/New_York"}, "end": {"date": end}}
+    )
+    assert event is not None
+    assert format_when(event, KOLKATA, date(2026, 11, 26)) == when
