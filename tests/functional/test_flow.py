@@ -219,3 +219,153 @@ def test_an_answer_that_cannot_be_read_keeps_the_code_for_another_try(
     )
     assert error.hint == "Check your network, then press Enter to try the same code again."
     assert error.retryable
+
+
+REFUSED_EXCHANGES = {
+    "malformed code": (
+        400,
+        {"error": "invalid_grant", "error_description": "Malformed auth code."},
+        "Google could not read the code: it was cut short or mistyped. "
+        "Google said: invalid_grant (Malformed auth code.).",
+        "Paste the whole URL from the browser's address bar, or wait for the browser's redirect.",
+        True,
+    ),
+    "refused code": (
+        400,
+        {"error": "invalid_grant", "error_description": "Bad Request"},
+        "The code was refused: it was mistyped or cut short, has expired (codes last 10 minutes), "
+        "or was already used. Google said: invalid_grant (Bad Request).",
+        "Paste the whole URL from the browser's address bar, or press ctrl+r for a new link.",
+        True,
+    ),
+    "wrong client": (
+        401,
+        {"error": "invalid_client", "error_description": "Unauthorized"},
+        "The client secrets are wrong: Google does not know this client id and secret. "
+        "Google said: invalid_client (Unauthorized).",
+        "Download the client's JSON again from Google Cloud console (Credentials).",
+        False,
+    ),
+    "redirect not registered": (
+        400,
+        {"error": "redirect_uri_mismatch", "error_description": "Bad Request"},
+        "The redirect URI is not registered for this client. "
+        "Google said: redirect_uri_mismatch (Bad Request).",
+        "Use a 'Desktop app' client, or register the --redirect-uri in Google Cloud console.",
+        False,
+    ),
+    "rate limited": (
+        429,
+        "slow down",
+        "The token service is rate limiting sign-ins (HTTP 429).",
+        "Wait a minute, then press Enter to try the same code again.",
+        True,
+    ),
+    "redirected": (
+        302,
+        "",
+        "The token request was redirected (a proxy or captive portal?). (HTTP 302)",
+        "Check your network, then press Enter to try the same code again.",
+        True,
+    ),
+    "temporarily unavailable": (
+        503,
+        {"error": "temporarily_unavailable"},
+        "Google's token service had an error. Google said: temporarily_unavailable.",
+        "Wait a moment, then press Enter to try the same code again.",
+        True,
+    ),
+    "server error page": (
+        500,
+        "<html>oops</html>",
+        "Google's token service had an error. (HTTP 500)",
+        "Wait a moment, then press Enter to try the same code again.",
+        True,
+    ),
+    "another refusal": (
+        400,
+        {"error": "invalid_scope", "error_description": "Bad scope"},
+        "The token request failed. Google said: invalid_scope (Bad scope).",
+        "Press ctrl+r for a new link and sign in again.",
+        False,
+    ),
+    "a refusal without an error code": (
+        400,
+        {"hello": "world"},
+        "The token request failed. (HTTP 400)",
+        "Press ctrl+r for a new link and sign in again.",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "message", "hint", "retryable"),
+    REFUSED_EXCHANGES.values(),
+    ids=REFUSED_EXCHANGES.keys(),
+)
+def test_each_refused_exchange_reads_as_what_to_do(
+    sandbox: Sandbox,
+    client_secrets: Path,
+    status: int,
+    body: object,
+    message: str,
+    hint: str,
+    retryable: bool,
+) -> None:
+    attempt = attempt_for(client_secrets)
+    code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+    headers = {"Location": "http://127.0.0.1:9/elsewhere"} if status == 302 else {}
+    sandbox.inject("token", Fault(status=status, body=body, headers=headers))  # type: ignore[arg-type]
+    with pytest.raises(ExchangeError) as caught:
+        exchange_code(attempt, code)
+    assert (caught.value.message, caught.value.hint, caught.value.retryable) == (message, hint, retryable)
+
+
+def test_network_failures_read_as_what_to_do(
+    tmp_path: Path, sandbox: Sandbox, client_secrets: Path, closed_port
+) -> None:  # type: ignore[no-untyped-def]
+    def exchange_failing_at(token_uri: str | None = None, fault: Fault | None = None) -> ExchangeError:
+        secrets = sandbox.client_secrets()
+        if token_uri:
+            secrets["installed"]["token_uri"] = token_uri
+        path = tmp_path / "cs.json"
+        path.write_text(json.dumps(secrets))
+        attempt = attempt_for(path)
+        code = code_from_pasted(consent(attempt.authorize_url), attempt.expected)
+        if fault:
+            sandbox.inject("token", fault)
+        with pytest.raises(ExchangeError) as caught:
+            exchange_code(attempt, code, timeout=0.5)
+        return caught.value
+
+    port = urlsplit(sandbox.base_url).port
+    cases = {
+        "refused": (
+            exchange_failing_at(f"http://127.0.0.1:{closed_port()}/token"),
+            "The token service refused the connection.",
+            "Check your network (or proxy), then press Enter to try again.",
+        ),
+        "no such host": (
+            exchange_failing_at("http://no-such-host.invalid/token"),
+            "The token service's address could not be looked up (DNS).",
+            "Check your network connection, then press Enter to try again.",
+        ),
+        "tls to a plain server": (
+            exchange_failing_at(f"https://127.0.0.1:{port}/token"),
+            "A secure connection to the token service failed (SSLError).",
+            "Check the system clock and any proxy that intercepts TLS, then press Enter.",
+        ),
+        "a header line too long": (
+            exchange_failing_at(fault=Fault(status=200, headers={"X-Long": "x" * 70_000}, body={})),
+            "The token service sent an answer that could not be read (a header line too long).",
+            "Check your network (or proxy), then press Enter to try again.",
+        ),
+        "too slow": (  # last: a slow answer may still be queued for the next request
+            exchange_failing_at(fault=Fault(status=200, delay=3.0, times=2)),
+            "The token service did not answer in time.",
+            "Check your network, then press Enter to try again.",
+        ),
+    }
+    for name, (error, message, hint) in cases.items():
+        assert (error.message, error.hint, error.retryable) == (message, hint, True), name
