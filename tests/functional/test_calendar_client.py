@@ -201,25 +201,77 @@ def test_backoff_grows_exponentially_with_jitter() -> None:
     assert policy.delay(0, 120.0) == 32.0
 
 
+REFUSED_REQUESTS = {
+    "bad request": (
+        400,
+        {"error": {"errors": [{"reason": "badRequest"}], "code": 400, "message": "Bad Request"}},
+        "request",
+        "Google Calendar rejected the request (400: Bad Request).",
+        "Press r to retry, or c for another calendar.",
+    ),
+    "api disabled": (
+        403,
+        API_ERRORS["403_api_disabled"],
+        "configuration",
+        "The Google Calendar API is not enabled for this project (403: Google Calendar API has not been used "
+        "in project 123456789012 before or it is disabled. Enable it by visiting the API library, then "
+        "retry.).",
+        "Enable it in Google Cloud console (APIs & Services > Library), wait a minute, press r.",
+    ),
+    "quota used up": (
+        403,
+        {"error": {"errors": [{"reason": "quotaExceeded"}], "code": 403, "message": "Quota exceeded"}},
+        "request",
+        "The Google Cloud project's Calendar API quota is used up (403: Quota exceeded).",
+        "Wait (daily quotas reset at midnight Pacific time), or ask for more quota in Google Cloud console.",
+    ),
+    "daily limit": (
+        403,
+        {"error": {"errors": [{"reason": "dailyLimitExceeded"}], "code": 403, "message": "Daily Limit"}},
+        "request",
+        "The Google Cloud project's Calendar API quota is used up (403: Daily Limit).",
+        "Wait (daily quotas reset at midnight Pacific time), or ask for more quota in Google Cloud console.",
+    ),
+    "insufficient scope": (
+        403,
+        API_ERRORS["403_insufficient_scope"],
+        "sign_in",
+        "The sign-in does not allow reading calendars (insufficient scopes).",
+        "Sign in again with a calendar scope.",
+    ),
+    "forbidden": (
+        403,
+        {"error": {"errors": [{"reason": "forbidden"}], "code": 403, "message": "Forbidden"}},
+        "request",
+        "Access to this calendar is forbidden (403: Forbidden).",
+        "Press c to pick another.",
+    ),
+    "not found": (
+        404,
+        API_ERRORS["404_not_found"],
+        "request",
+        "No such calendar, or it is not shared with you (404: Not Found).",
+        "Press c to pick another.",
+    ),
+    "no message": (
+        404,
+        {"error": {"errors": [{"reason": "notFound"}], "code": 404}},
+        "request",
+        "No such calendar, or it is not shared with you (404).",
+        "Press c to pick another.",
+    ),
+    "not json": (
+        404,
+        "<html>Not Found</html>",
+        "request",
+        "No such calendar, or it is not shared with you (404).",
+        "Press c to pick another.",
+    ),
+}
+
+
 @pytest.mark.parametrize(
-    ("status", "body", "kind", "words"),
-    [
-        (
-            400,
-            {"error": {"errors": [{"reason": "badRequest"}], "code": 400, "message": "Bad Request"}},
-            "request",
-            "rejected the request",
-        ),
-        (403, API_ERRORS["403_api_disabled"], "configuration", "not enabled"),
-        (403, API_ERRORS["403_insufficient_scope"], "sign_in", "insufficient scopes"),
-        (
-            403,
-            {"error": {"errors": [{"reason": "forbidden"}], "code": 403, "message": "Forbidden"}},
-            "request",
-            "forbidden",
-        ),
-        (404, API_ERRORS["404_not_found"], "request", "No such calendar"),
-    ],
+    ("status", "body", "kind", "message", "hint"), REFUSED_REQUESTS.values(), ids=REFUSED_REQUESTS.keys()
 )
 def test_errors_that_are_not_retried(
     sandbox: Sandbox,
@@ -227,13 +279,14 @@ def test_errors_that_are_not_retried(
     status: int,
     body: dict,
     kind: str,
-    words: str,
+    message: str,
+    hint: str,
     event_requests,
 ) -> None:
     sandbox.inject("events", Fault(status=status, body=body))
     with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
-    assert caught.value.kind == kind and words in caught.value.message
+    assert (caught.value.kind, caught.value.message, caught.value.hint) == (kind, message, hint)
     assert len(event_requests(sandbox)) == 1
 
 

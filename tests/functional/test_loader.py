@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from oauth2client.client import OAuth2Credentials
 
-from tui.calendar.client import EventPage
+from tui.calendar.client import EventPage, RetryNotice
 from tui.calendar.errors import CalendarError
 from tui.calendar.loader import CalendarLoader, RangeRequest
 from tui.config import AppConfig
@@ -21,12 +21,18 @@ START = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=
 PRIMARY_RANGE = RangeRequest("primary", START, START + dt.timedelta(days=30), "Europe/London")
 
 
-def load(loader: CalendarLoader, *, cancel_after: int | None = None, find_account: bool = True):  # type: ignore[no-untyped-def]
+def load(  # type: ignore[no-untyped-def]
+    loader: CalendarLoader,
+    *,
+    cancel_after: int | None = None,
+    find_account: bool = True,
+    notices: list[RetryNotice] | None = None,
+):
     pages: list[EventPage] = []
     account = loader.load_range(
         PRIMARY_RANGE,
         on_page=pages.append,
-        on_retry=lambda notice: None,
+        on_retry=notices.append if notices is not None else lambda notice: None,
         cancelled=lambda: cancel_after is not None and len(pages) >= cancel_after,
         find_account=find_account,
     )
@@ -113,3 +119,27 @@ def test_a_renewed_token_that_could_not_be_saved_is_said(
     assert CalendarLoader(config).token_save_problem() is None
     stored_credentials.set_store(None)  # credentials a script made, with no file behind them
     assert loader.token_save_problem() is None
+
+
+def test_times_come_in_the_zone_asked_and_retries_are_told(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, event_requests
+) -> None:  # type: ignore[no-untyped-def]
+    busy = {
+        "error": {"code": 429, "message": "Rate Limit Exceeded", "errors": [{"reason": "rateLimitExceeded"}]}
+    }
+    sandbox.inject("events", Fault(status=429, body=busy))
+    notices: list[RetryNotice] = []
+    pages, _ = load(CalendarLoader(config, stored_credentials), notices=notices)
+    assert [notice.retry_number for notice in notices] == [1]
+    assert {request.params["timeZone"] for request in event_requests(sandbox)} == {"Europe/London"}
+    timed = [event for page in pages for event in page.events if not event.all_day]
+    assert timed and {event.start.utcoffset() for event in timed} <= {dt.timedelta(0), dt.timedelta(hours=1)}
+
+
+def test_a_calendar_list_without_a_primary_leaves_the_account_unknown(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    listing = {"kind": "calendar#calendarList", "items": [{"id": "team@example.com", "summary": "Team"}]}
+    sandbox.inject("calendarList", Fault(status=200, body=listing))
+    pages, account = load(CalendarLoader(config, stored_credentials))
+    assert pages and account is None
