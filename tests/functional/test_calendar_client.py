@@ -613,3 +613,48 @@ def test_each_refusal_of_a_refresh_reads_as_what_to_do(
         all_events(client_for(sandbox, stored_credentials))
     assert (caught.value.kind, caught.value.message, caught.value.hint) == (kind, message, hint)
     assert caught.value.retry_reason == (f"token refresh HTTP {status}" if kind == "transient" else None)
+
+
+def test_each_failed_refresh_that_keeps_the_sign_in_says_so_and_is_retried(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, closed_port
+) -> None:  # type: ignore[no-untyped-def]
+    def refresh_failing(fault: Fault | None = None, token_uri: str | None = None) -> CalendarError:
+        stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(
+            minutes=5
+        )
+        sandbox.clear_faults()
+        if token_uri:
+            stored_credentials.token_uri = token_uri
+        if fault:
+            sandbox.inject("token", fault)
+        notices: list[RetryNotice] = []
+        with pytest.raises(CalendarError) as caught:
+            all_events(client_for(sandbox, stored_credentials, notices, timeout=0.5))
+        assert len(notices) == FAST.attempts - 1  # each is retried before giving up
+        return caught.value
+
+    cases = [
+        (
+            refresh_failing(Fault(status=200, body="<html>captive portal</html>", times=None)),
+            "Refreshing the sign-in got an answer that could not be read (a proxy or captive portal?); "
+            "your stored sign-in is kept.",
+            "unreadable token refresh answer",
+        ),
+        (
+            refresh_failing(Fault(status=200, delay=3.0, times=None)),
+            "Refreshing the sign-in: Google did not answer in time; your stored sign-in is kept.",
+            "token refresh timed out",
+        ),
+        (
+            refresh_failing(token_uri=f"http://127.0.0.1:{closed_port()}/token"),
+            "Refreshing the sign-in could not reach Google (ConnectionRefusedError).",
+            "token refresh unreachable",
+        ),
+    ]
+    for error, message, reason in cases:
+        assert (error.kind, error.message, error.hint, error.retry_reason) == (
+            "transient",
+            message,
+            "Check your network, then press r to retry.",
+            reason,
+        )
