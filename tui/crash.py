@@ -52,9 +52,14 @@ def write_crash_report(error: BaseException, directory: Path) -> Path | None:
     return path
 
 
+def _what_it_said(error: BaseException, limit: int) -> str:
+    """The error's own words on one line: redacted, cleaned, cut."""
+    return clip(safe_text(redact(str(error))).replace("\n", " "), limit)
+
+
 def crash_message(error: BaseException, report: Path | None) -> str:
     """What the terminal shows: a few lines, the error's kind and where the details are."""
-    what = clip(safe_text(redact(str(error))).replace("\n", " "), 200)
+    what = _what_it_said(error, 200)
     kind = type(error).__name__
     lines = [f"gcal-tui stopped after an unexpected error: {kind}" + (f": {what}" if what else "")]
     if report is not None:
@@ -70,7 +75,7 @@ def unexpected_error(error: BaseException | None, directory: Path) -> str:
     where the report was written."""
     if error is None:
         return "Something went wrong."
-    what = clip(safe_text(redact(str(error))).replace("\n", " "), 120)
+    what = _what_it_said(error, 120)
     report = write_crash_report(error, directory)
     saved = f" Details in {report}." if report is not None else ""
     return f"Unexpected error: {type(error).__name__}" + (f": {what}." if what else ".") + saved

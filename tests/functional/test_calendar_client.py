@@ -37,6 +37,11 @@ def client_for(
     )
 
 
+def expire_in_memory(credentials: OAuth2Credentials) -> None:
+    """Make the access token expired five minutes ago, so the next request refreshes it first."""
+    credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+
+
 def all_events(client: CalendarClient, calendar: str = "primary") -> list:
     return [event for page in client.event_pages(calendar, START, END) for event in page.events]
 
@@ -107,7 +112,7 @@ def test_401_refreshes_once_then_retries_and_stores_the_new_token(
 def test_token_known_to_be_expired_is_refreshed_before_the_first_call(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials
 ) -> None:
-    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    expire_in_memory(stored_credentials)
     all_events(client_for(sandbox, stored_credentials))
     paths = [r.path for r in sandbox.requests if r.path == "/token" or r.path.endswith("/events")]
     assert paths[:2] == ["/token", "/token"]  # the sign-in's exchange, then the refresh
@@ -118,7 +123,7 @@ def test_token_known_to_be_expired_is_refreshed_before_the_first_call(
 def test_a_busy_token_service_is_retried_then_the_load_goes_on(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials, status: int
 ) -> None:
-    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    expire_in_memory(stored_credentials)
     sandbox.inject("token", Fault(status=status, body={"error": "rate_limit_exceeded"}, times=2))
     notices: list[RetryNotice] = []
     assert all_events(client_for(sandbox, stored_credentials, notices))
@@ -131,7 +136,7 @@ def test_a_busy_token_service_is_retried_then_the_load_goes_on(
 def test_a_token_service_busy_to_the_end_is_a_transient_error_and_keeps_the_sign_in(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials, credentials_path: Path
 ) -> None:
-    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    expire_in_memory(stored_credentials)
     refresh_token = stored_credentials.refresh_token
     sandbox.inject("token", Fault(status=429, body={"error": "rate_limit_exceeded"}, times=None))
     with pytest.raises(CalendarError) as caught:
@@ -352,7 +357,7 @@ def test_refresh_answers_that_cannot_be_used_keep_the_stored_sign_in(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials, credentials_path: Path, fault: Fault
 ) -> None:
     before = credentials_path.read_text()
-    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    expire_in_memory(stored_credentials)
     sandbox.inject("token", fault)
     with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
@@ -479,7 +484,7 @@ def test_an_answer_past_the_size_cap_ends_the_load_with_words(
 def test_refresh_errors_say_what_to_change(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials, status: int, body: dict, kind: str, words: str
 ) -> None:
-    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    expire_in_memory(stored_credentials)
     sandbox.inject("token", Fault(status=status, body=body, times=None))
     with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
@@ -607,7 +612,7 @@ def test_each_refusal_of_a_refresh_reads_as_what_to_do(
     hint: str,
 ) -> None:
     """The words a person reads for each answer the token service can give to a refresh."""
-    stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    expire_in_memory(stored_credentials)
     sandbox.inject("token", Fault(status=status, body=body, times=None))
     with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
@@ -619,9 +624,7 @@ def test_each_failed_refresh_that_keeps_the_sign_in_says_so_and_is_retried(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials, closed_port
 ) -> None:  # type: ignore[no-untyped-def]
     def refresh_failing(fault: Fault | None = None, token_uri: str | None = None) -> CalendarError:
-        stored_credentials.token_expiry = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(
-            minutes=5
-        )
+        expire_in_memory(stored_credentials)
         sandbox.clear_faults()
         if token_uri:
             stored_credentials.token_uri = token_uri
