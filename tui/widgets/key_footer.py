@@ -3,6 +3,9 @@ however often the bindings change before the next refresh.
 
 A new screen changes its bindings several times while it mounts and takes focus; Textual's Footer
 rebuilds all its keys for each change (about 15 ms each), which showed up in the time to first rows.
+Each new key also restyled itself twice as it mounted (its `compact` starts True, then the footer's
+False is bound to it), a style update each time; the bound keys are now made with the footer's
+value already set.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ class KeyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
+        for key in keys:
+            if isinstance(key, FooterKey) and not key.has_class("-command-palette"):  # not bound
+                key.set_reactive(FooterKey.compact, self.compact)
+                key.set_class(self.compact, "-compact", update=False)
         first = [key for key in keys if isinstance(key, FooterKey) and key.action in FIRST_ACTIONS]
         if isinstance(self.screen.focused, Input):  # "?" types into the field: say the other key
             for key in first:
