@@ -2,7 +2,9 @@
 
 Written by hand on Textual's `ScrollView` line API: `DataTable`/`ListView` measure or mount every row
 as it is added, which held keys back for a second per page of 2,500 events. The cursor is a reactive
-index whose watcher redraws just the old and the new line (as toolong's `LogLines` does).
+index whose watcher redraws just the old and the new line (as toolong's `LogLines` does). Drawn
+lines are kept (as toolong keeps its lines) until their look could change: another width or style,
+or the next minute; a new page or a scroll then draws only the lines not seen before.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -22,6 +25,8 @@ from textual.strip import Strip
 
 from tui.calendar.agenda import AgendaLine, DayHeader, Placement
 from tui.widgets.agenda_rows import Moment, agenda_line
+
+MOST_LINES_KEPT = 2000
 
 
 class AgendaView(ScrollView, can_focus=True):
@@ -82,6 +87,7 @@ class AgendaView(ScrollView, can_focus=True):
         self.clock = clock
         self.lines: list[AgendaLine] = []
         self.follow_day: date | None = None  # until a key moves the cursor: on this day's first event
+        self._drawn: dict[tuple[int, int, Style, datetime], tuple[AgendaLine, Strip]] = {}
 
     # Lines
     def set_lines(self, lines: list[AgendaLine]) -> None:
@@ -179,10 +185,18 @@ class AgendaView(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("agenda--cursor")
         else:
             style = base
+        key = (id(line), width, style, moment.now.replace(second=0, microsecond=0))
+        drawn = self._drawn.get(key)
+        if drawn is not None and drawn[0] is line:
+            return drawn[1]
         console = self.app.console
         text = agenda_line(line, width, moment)
         segments = Segment.apply_style(text.render(console), console.get_style(text.style))
-        return Strip(Segment.apply_style(segments, style)).adjust_cell_length(width, style)
+        strip = Strip(Segment.apply_style(segments, style)).adjust_cell_length(width, style)
+        if len(self._drawn) >= MOST_LINES_KEPT:
+            self._drawn.clear()
+        self._drawn[key] = (line, strip)
+        return strip
 
     # Keys and mouse
     def action_cursor_up(self) -> None:
