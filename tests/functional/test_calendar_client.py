@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -300,26 +301,56 @@ def test_unknown_calendar_is_404(sandbox: Sandbox, stored_credentials: OAuth2Cre
         all_events(client_for(sandbox, stored_credentials), "nobody@example.com")
 
 
+def words(error: CalendarError) -> tuple[str, str, str]:
+    return (error.kind, error.message, error.hint)
+
+
 def test_network_down(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
     client = client_for(sandbox, stored_credentials)
     sandbox.stop()
-    with pytest.raises(CalendarError, match="Cannot reach Google Calendar") as caught:
+    with pytest.raises(CalendarError) as caught:
         all_events(client)
-    assert caught.value.kind == "transient"
+    assert words(caught.value) == (
+        "transient",
+        "Cannot reach Google Calendar (ConnectionRefusedError).",
+        "Check your network, then press r to retry.",
+    )
 
 
 def test_timeout(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
     sandbox.inject("events", Fault(status=200, delay=1.5, times=None))
-    with pytest.raises(CalendarError, match="did not answer in time"):
+    with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials, timeout=0.3))
-
-
-def test_body_that_is_not_json(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
-    sandbox.inject(
-        "events", Fault(status=200, body="<html>captive portal</html>", headers={"Content-Type": "text/html"})
+    assert words(caught.value) == (
+        "transient",
+        "Google Calendar did not answer in time.",
+        "Press r to retry.",
     )
-    with pytest.raises(CalendarError, match="not JSON"):
+
+
+@pytest.mark.parametrize(
+    ("fault", "message", "hint"),
+    [
+        (
+            Fault(status=200, headers={"X-Long": "x" * 70_000}, body={}, times=None),
+            "Google Calendar sent an answer that could not be read (a header line too long).",
+            "Check your network (or proxy), then press r to retry.",
+        ),
+        (
+            Fault(status=200, body="<html>captive portal</html>", headers={"Content-Type": "text/html"}),
+            "Google Calendar sent an answer that is not JSON (a proxy or captive portal?).",
+            "Press r to retry.",
+        ),
+    ],
+    ids=["header-line-too-long", "not-json"],
+)
+def test_an_answer_that_cannot_be_read(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, fault: Fault, message: str, hint: str
+) -> None:
+    sandbox.inject("events", fault)
+    with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
+    assert words(caught.value) == ("transient", message, hint)
 
 
 @pytest.mark.parametrize(
@@ -442,9 +473,14 @@ def test_an_answer_past_the_size_cap_ends_the_load_with_words(
     monkeypatch.setattr(tui.bounded_http, "MAX_ANSWER_BYTES", 100_000)
     page = {"items": [{"id": "big", "summary": "x" * 200_000, "start": {"date": "2026-11-26"}}]}
     sandbox.inject("events", Fault(status=200, body=page))
-    with pytest.raises(CalendarError, match="more than gcal-tui reads") as caught:
+    with pytest.raises(CalendarError) as caught:
         all_events(client_for(sandbox, stored_credentials))
-    assert "fewer days" in caught.value.hint
+    kind, message, hint = words(caught.value)
+    assert (kind, hint) == ("request", "Show fewer days (d), or another calendar (c).")
+    assert re.fullmatch(
+        r"Google Calendar sent an answer of more than \d+ MB for one page, more than gcal-tui reads\.",
+        message,
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.fixtures import load_fixture
-from tui.calendar.agenda import Agenda, DayHeader, DayRange, Placement, count_events, day_label, time_label
+from tui.calendar.agenda import (
+    ALL_DAY,
+    TIMED,
+    Agenda,
+    DayHeader,
+    DayRange,
+    Placement,
+    count_events,
+    day_label,
+    time_label,
+)
 from tui.calendar.dates import DayError, parse_day
 from tui.calendar.model import Event, format_when, parse_event
 from tui.config import ZoneError, local_zone, named_zone
@@ -364,6 +374,39 @@ def test_events_at_the_same_time_are_ordered_by_title_then_id() -> None:
         ]
     )
     assert [p.event.id for p in placements(agenda)] == ["d", "e", "c", "a", "b"]
+
+
+def test_an_id_that_is_not_text_sorts_as_no_id_and_breaks_nothing() -> None:
+    agenda = Agenda(UTC, DayRange(date(2026, 11, 26), 1))
+    same = ("2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z")
+    agenda.add([timed("A", *same, summary="Standup"), timed("x", *same, summary="Standup", id=5)])
+    assert [p.event.item["id"] for p in placements(agenda)] == [5, "A"]
+
+
+def test_each_day_of_a_timed_event_over_three_days_sorts_as_what_it_is_that_day() -> None:
+    """Its first day from its start, the whole middle day with the all-day events, the last day
+    from midnight; a one-day event from its start."""
+    new_york = ZoneInfo("America/New_York")
+    agenda = Agenda(new_york, DayRange(date(2026, 11, 25), 5))
+    start, end = "2026-11-26T22:00:00-05:00", "2026-11-28T02:00:00-05:00"
+    agenda.add(
+        [
+            timed("long", start, end, summary="Offsite"),
+            timed("short", "2026-11-27T09:00:00-05:00", "2026-11-27T10:00:00-05:00", summary="Call"),
+            timed("two", "2026-11-27T23:00:00-05:00", "2026-11-28T01:00:00-05:00", summary="Late"),
+        ]
+    )
+    got = [(p.event.id, p.day.day, p.part, p.parts, p.group, p.sort_key[1]) for p in placements(agenda)]
+    at = datetime.fromisoformat
+    midnight_28 = datetime(2026, 11, 28, tzinfo=new_york)
+    assert got == [
+        ("long", 26, 1, 3, TIMED, at(start)),
+        ("long", 27, 2, 3, ALL_DAY, None),
+        ("short", 27, 1, 1, TIMED, at("2026-11-27T09:00:00-05:00")),
+        ("two", 27, 1, 2, TIMED, at("2026-11-27T23:00:00-05:00")),
+        ("two", 28, 2, 2, TIMED, midnight_28),  # both from midnight: the one that ends first
+        ("long", 28, 3, 3, TIMED, midnight_28),
+    ]
 
 
 def test_a_zero_length_event_at_midnight_is_on_its_day() -> None:

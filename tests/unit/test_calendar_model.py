@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.fixtures import load_fixture
+from tui.calendar.agenda import Agenda, DayRange, Placement
 from tui.calendar.model import (
     CalendarInfo,
     Event,
@@ -315,6 +316,54 @@ def test_a_time_without_an_offset_is_read_in_the_events_zone(zone: object, expec
         start["timeZone"] = zone
     event = parse_event({"id": "naive", "start": start, "end": {"dateTime": "2026-11-27T11:00:00"}})
     assert event is not None and event.start.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (
+            "2026-11-27T10:00:00Z",
+            "2026-11-27T18:00:00",
+            ("2026-11-27T10:00:00+00:00", "2026-11-27T18:00:00+05:30"),
+        ),
+        (
+            "2026-11-27T10:00:00",
+            "2026-11-27T18:00:00Z",
+            ("2026-11-27T10:00:00+05:30", "2026-11-27T18:00:00+00:00"),
+        ),
+    ],
+    ids=["end-without-offset", "start-without-offset"],
+)
+def test_only_the_time_without_an_offset_takes_the_events_zone(
+    start: str, end: str, expected: tuple[str, str]
+) -> None:
+    item = {
+        "id": "mixed",
+        "start": {"dateTime": start, "timeZone": "Asia/Kolkata"},
+        "end": {"dateTime": end, "timeZone": "Asia/Kolkata"},
+    }
+    event = parse_event(item)
+    assert event is not None and (event.start.isoformat(), event.end.isoformat()) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "shown"),
+    [
+        ("0001-01-02T00:00:00+00:00", False),  # a zone margin before it is before the start of time
+        ("0001-01-08T00:00:00+00:00", True),
+        ("9999-12-25T00:00:00+00:00", True),
+        ("9999-12-30T00:00:00+00:00", False),  # a zone margin after it is past the end of time
+    ],
+)
+def test_an_instant_near_the_ends_of_time_is_shown_when_it_can_be_placed(start: str, shown: bool) -> None:
+    at = datetime.fromisoformat(start)
+    item = {"id": "edge", "start": {"dateTime": start}, "end": {"dateTime": start}}
+    event = parse_event(item)
+    assert (event is not None) == shown
+    if event is not None:
+        agenda = Agenda(ZoneInfo("Pacific/Kiritimati"), DayRange(at.date() - timedelta(days=1), 3))
+        agenda.add([event])
+        assert [line.event for line in agenda.lines() if isinstance(line, Placement)] == [event]
 
 
 @pytest.mark.parametrize(

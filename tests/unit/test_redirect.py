@@ -58,37 +58,119 @@ def test_missing_iss_is_accepted() -> None:
     )
 
 
+PASTE_AGAIN = "Paste the whole URL from the browser's address bar, or just the code."
+NOT_THIS_REDIRECT = (
+    "That URL does not go to this sign-in's redirect URI (http://127.0.0.1:53682/oauth2callback)."
+)
+LANDED_AFTER_ALLOW = "Paste the URL the browser landed on after you chose Allow."
+NO_CODE = (
+    "The redirect has no usable code.",
+    "Paste the whole URL from the browser's address bar after you choose Allow.",
+)
+OTHER_ATTEMPT = (
+    "The redirect belongs to a different sign-in attempt (its state does not match).",
+    "Use the link shown above: copy it again, sign in, and paste the new redirect.",
+)
+
+
 @pytest.mark.parametrize(
-    ("pasted", "expected_message"),
+    ("pasted", "message", "hint"),
     [
-        ("", "Nothing was pasted"),
-        ("   ", "Nothing was pasted"),
-        (CONSENT_URL.replace("state=Qx7f", "state=Zx7f"), "different sign-in attempt"),
-        (CONSENT_URL.replace("state=Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI&", ""), "has no state"),
-        (CONSENT_URL.replace("127.0.0.1:53682", "127.0.0.1:53683"), "does not go to this sign-in"),
-        (CONSENT_URL.replace("127.0.0.1", "evil.example"), "does not go to this sign-in"),
-        (CONSENT_URL.replace("/oauth2callback", "/other"), "does not go to this sign-in"),
-        (CONSENT_URL.replace("http://", "https://"), "does not go to this sign-in"),
-        (CONSENT_URL.replace("accounts.google.com", "evil.example"), "names another issuer"),
-        (CONSENT_URL + "&state=second", "repeats a parameter"),
-        (CONSENT_URL.replace("code=4/0AVMBsJh", "code=4/0 AVMBsJh"), "no usable code"),
-        (CONSENT_URL.replace("&code=", "&nocode="), "no usable code"),
-        ("x" * 9000, "far too long"),
-        ("not a code at all", "does not look like an authorization code"),
-        ("http://127.0.0.1:99999999/oauth2callback?code=x", "does not go to this sign-in"),
+        (
+            "",
+            "Nothing was pasted.",
+            "Paste the code, or the whole URL from the browser's address bar, then press Enter.",
+        ),
+        (
+            "   ",
+            "Nothing was pasted.",
+            "Paste the code, or the whole URL from the browser's address bar, then press Enter.",
+        ),
+        (CONSENT_URL.replace("state=Qx7f", "state=Zx7f"), *OTHER_ATTEMPT),
+        (CONSENT_URL.replace("state=Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI", "state="), *OTHER_ATTEMPT),
+        (
+            CONSENT_URL.replace("state=Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI&", ""),
+            "The redirect has no state, so it cannot be matched to this sign-in.",
+            PASTE_AGAIN,
+        ),
+        (CONSENT_URL.replace("127.0.0.1:53682", "127.0.0.1:53683"), NOT_THIS_REDIRECT, LANDED_AFTER_ALLOW),
+        (CONSENT_URL.replace("127.0.0.1", "evil.example"), NOT_THIS_REDIRECT, LANDED_AFTER_ALLOW),
+        (CONSENT_URL.replace("/oauth2callback", "/other"), NOT_THIS_REDIRECT, LANDED_AFTER_ALLOW),
+        (CONSENT_URL.replace("http://", "https://"), NOT_THIS_REDIRECT, LANDED_AFTER_ALLOW),
+        ("http://[::1/oauth2callback?code=x", NOT_THIS_REDIRECT, LANDED_AFTER_ALLOW),
+        (
+            CONSENT_URL.replace("accounts.google.com", "evil.example"),
+            "The redirect names another issuer (https://evil.example), not https://accounts.google.com.",
+            "Use the link shown above and paste what its sign-in page sends back.",
+        ),
+        (
+            CONSENT_URL + "&state=second",
+            "The redirect repeats a parameter, so it cannot be trusted.",
+            "Paste the URL exactly as the browser shows it.",
+        ),
+        (
+            "?state=Qx7fK2mZpR9vT4wYb1nC8eL5uH3jA6sD0gI&&code=abc",
+            "That is not a redirect from the sign-in page.",
+            PASTE_AGAIN,
+        ),
+        (CONSENT_URL.replace("code=4/0AVMBsJh", "code=4/0 AVMBsJh"), *NO_CODE),
+        (CONSENT_URL.replace("&code=", "&nocode="), *NO_CODE),
+        (
+            "x" * 9000,
+            "That is far too long to be a code or a redirect URL.",
+            "Copy just the browser's address bar and paste again.",
+        ),
+        (
+            "not a code at all",
+            "That does not look like an authorization code.",
+            "Paste the code, or the whole URL from the browser's address bar.",
+        ),
+        ("http://127.0.0.1:99999999/oauth2callback?code=x", NOT_THIS_REDIRECT, LANDED_AFTER_ALLOW),
     ],
 )
-def test_rejected_input_says_why(pasted: str, expected_message: str) -> None:
-    with pytest.raises(RedirectError, match=expected_message):
+def test_rejected_input_says_why_and_what_to_do(pasted: str, message: str, hint: str) -> None:
+    with pytest.raises(RedirectError) as caught:
         code_from_pasted(pasted, EXPECTED)
+    assert (caught.value.message, caught.value.hint) == (message, hint)
+    assert not caught.value.ends_attempt
+
+
+def test_an_empty_error_is_still_an_error() -> None:
+    with pytest.raises(RedirectError) as caught:
+        code_from_query(f"state={EXPECTED.state}&error=&code=abc", EXPECTED)
+    assert caught.value.message == "Sign-in failed: ."
+    assert caught.value.ends_attempt
+
+
+def test_long_redirect_values_are_cut_at_their_own_lengths() -> None:
+    cases = [
+        ({"iss": "i" * 500}, "The redirect names another issuer (", 200),
+        ({"error": "e" * 500}, "Sign-in failed: ", 100),
+        ({"error": "access_denied", "error_description": "d" * 500}, "users). (", 300),
+    ]
+    for values, before, length in cases:
+        with pytest.raises(RedirectError) as caught:
+            code_from_query(urlencode({"state": EXPECTED.state, "code": CODE, **values}), EXPECTED)
+        value = caught.value.message.split(before, 1)[1]
+        cut = value[: value.index("…") + 1]
+        assert len(cut) == length and cut[:-1] == cut[0] * (length - 1)
 
 
 def test_refusal_in_plain_words_and_ends_the_attempt() -> None:
     with pytest.raises(RedirectError) as caught:
         code_from_pasted(REFUSAL_URL, EXPECTED)
-    assert "cancelled" in caught.value.message
-    assert "ctrl+r" in caught.value.hint
+    assert caught.value.message.startswith("Sign-in was cancelled: consent was refused in the browser")
+    assert caught.value.hint == (
+        "Press ctrl+r for a new link and choose Allow, or add the account as a test user."
+    )
     assert caught.value.ends_attempt
+
+
+def test_an_unknown_error_is_named_with_what_to_do() -> None:
+    with pytest.raises(RedirectError) as caught:
+        code_from_query(f"state={EXPECTED.state}&error=odd_new_error&error_description=Why", EXPECTED)
+    assert caught.value.message == "Sign-in failed: odd_new_error. (Why)"
+    assert caught.value.hint == "Press ctrl+r for a new link and try again."
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,13 @@ from oauth2client import client
 from oauth2client.file import Storage
 
 from tui.credentials_store import CredentialsStore
-from tui.storage import CredentialsFileError, load_credentials, save_credentials, write_private_file
+from tui.storage import (
+    MAX_CREDENTIALS_BYTES,
+    CredentialsFileError,
+    load_credentials,
+    save_credentials,
+    write_private_file,
+)
 
 
 def test_saved_file_loads_with_oauth2client_storage_and_is_private(tmp_path: Path, make_credentials) -> None:
@@ -105,8 +111,15 @@ def test_a_field_of_the_wrong_shape_makes_the_file_unusable(
         load_credentials(path)
 
 
-@pytest.mark.parametrize("kind", ["fifo", "dev-zero-link", "folder"])
-def test_what_is_not_a_plain_file_is_refused_without_blocking(tmp_path: Path, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("fifo", "it is not a plain file"),
+        ("dev-zero-link", "Too many levels of symbolic links"),
+        ("folder", "Is a directory"),
+    ],
+)
+def test_what_is_not_a_plain_file_is_refused_without_blocking(tmp_path: Path, kind: str, reason: str) -> None:
     path = tmp_path / "credentials.json"
     if kind == "fifo":
         os.mkfifo(path)
@@ -126,14 +139,20 @@ def test_what_is_not_a_plain_file_is_refused_without_blocking(tmp_path: Path, ki
     reader.start()
     reader.join(timeout=5)
     assert not reader.is_alive(), "reading the credentials blocked"
-    assert len(outcome) == 1 and str(path) in str(outcome[0])
+    assert [str(error) for error in outcome] == [f"Cannot read credentials from {path}: {reason}."]
 
 
-def test_an_oversized_file_is_refused(tmp_path: Path, make_credentials) -> None:
+def test_a_file_of_the_largest_size_is_read_and_one_byte_more_is_refused(
+    tmp_path: Path, make_credentials
+) -> None:
     path = tmp_path / "credentials.json"
-    path.write_text(written_with(make_credentials(), id_token_jwt="x" * 2_000_000))
-    with pytest.raises(CredentialsFileError, match="too large"):
+    text = written_with(make_credentials())
+    path.write_text(text + " " * (MAX_CREDENTIALS_BYTES - len(text)))
+    assert load_credentials(path) is not None
+    path.write_text(text + " " * (MAX_CREDENTIALS_BYTES + 1 - len(text)))
+    with pytest.raises(CredentialsFileError) as caught:
         load_credentials(path)
+    assert str(caught.value) == f"Cannot read credentials from {path}: it is too large (over 1024 kB)."
 
 
 @pytest.mark.slow
