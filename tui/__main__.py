@@ -70,7 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="try everything against a built-in local stand-in for Google (no account needed)",
     )
-    parser.add_argument("--calendar", default="primary", metavar="ID", help="calendar to show")
+    parser.add_argument(
+        "--calendar",
+        action="append",
+        metavar="ID",
+        help="a calendar to show, for this run (repeat for more; default: those ticked in Google "
+        "Calendar, or those last chosen with c)",
+    )
     parser.add_argument(
         "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
     )
@@ -144,7 +150,7 @@ def run(argv: Sequence[str] | None) -> int:
         listen=not args.no_listen,
         api_endpoint=args.api_endpoint,
         reauth=args.reauth,
-        calendar_id=args.calendar,
+        calendar_ids=tuple(args.calendar) if args.calendar else None,
         days=args.days,
         zone_name=args.tz,
     )

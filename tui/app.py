@@ -59,6 +59,8 @@ class GcalApp(ReportsWorkerErrors, App[None]):
         if config.zone_name is None and self.settings.time_zone:
             with suppress(ZoneError):  # a hand-edited name that is no zone: the system's, then
                 config.zone_name = named_zone(self.settings.time_zone).key
+        if config.calendar_ids is None and self.settings.calendars:
+            config.calendar_ids = tuple(self.settings.calendars)
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nothing else caught ends the app with exit status 1 and a short report
@@ -101,6 +103,13 @@ class GcalApp(ReportsWorkerErrors, App[None]):
         self.config.zone_name = name
         if self.config.settings_path is not None:
             self.settings.time_zone = name
+            self.save_settings()
+
+    def remember_calendars(self, calendar_ids: tuple[str, ...]) -> None:
+        """Show these calendars from now on, in this run and (with a settings file) the next ones."""
+        self.config.calendar_ids = calendar_ids
+        if self.config.settings_path is not None:
+            self.settings.calendars = list(calendar_ids)
             self.save_settings()
 
     @work(thread=True, exclusive=True, group="settings", exit_on_error=False)

@@ -113,7 +113,7 @@ class AppConfig:
     listen: bool = True
     api_endpoint: str = GOOGLE_API_ROOT
     reauth: bool = False
-    calendar_id: str = "primary"
+    calendar_ids: tuple[str, ...] | None = None  # None: those ticked in Google Calendar's list
     days: int = 30
     exchange_timeout: float = DEFAULT_TIMEOUT_SECONDS
     api_timeout: float = DEFAULT_TIMEOUT_SECONDS

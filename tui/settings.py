@@ -1,4 +1,5 @@
-"""Choices remembered between runs (the theme, the time zone), in the user config directory."""
+"""Choices remembered between runs (the theme, the time zone, the calendars shown), in the user
+config directory."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from tui.storage import write_private_file
 class Settings:
     theme: str | None = None
     time_zone: str | None = None
+    calendars: list[str] | None = None  # None: those ticked in Google Calendar's list
+
+
+MOST_CALENDARS = 500  # a hand-edited file is read no further
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -25,9 +30,13 @@ def load_settings(path: Path | None) -> Settings:
         return Settings()
     if not isinstance(data, dict):
         return Settings()
-    theme, zone = data.get("theme"), data.get("time_zone")
+    theme, zone, calendars = data.get("theme"), data.get("time_zone"), data.get("calendars")
     return Settings(
-        theme=theme if isinstance(theme, str) else None, time_zone=zone if isinstance(zone, str) else None
+        theme=theme if isinstance(theme, str) else None,
+        time_zone=zone if isinstance(zone, str) else None,
+        calendars=[c for c in calendars[:MOST_CALENDARS] if isinstance(c, str) and c]
+        if isinstance(calendars, list)
+        else None,
     )
 
 

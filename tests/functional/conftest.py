@@ -27,6 +27,7 @@ from tui.config import AppConfig
 from tui.credentials_store import CredentialsStore
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import consent, sign_in_directly
+from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
@@ -239,6 +240,26 @@ def open_detail() -> Callable[[Pilot[Any], EventsScreen, Event], Awaitable[None]
         view.move_to(next(i for i, line in enumerate(view.lines) if getattr(line, "event", None) is event), 1)
         await pilot.press("enter")
         await _wait_until(pilot, lambda: isinstance(pilot.app.screen, EventDetailScreen))
+
+    return open_it
+
+
+@pytest.fixture
+def open_picker() -> Callable[[Pilot[Any]], Awaitable[CalendarPickerScreen]]:
+    """Press c on the events screen and wait for the calendar list in the picker; the picker."""
+
+    async def open_it(pilot: Pilot[Any]) -> CalendarPickerScreen:
+        await pilot.press("c")
+        await _wait_until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, CalendarPickerScreen)
+                and pilot.app.screen.selection_list.option_count > 0
+            ),
+        )
+        picker = pilot.app.screen
+        assert isinstance(picker, CalendarPickerScreen)
+        return picker
 
     return open_it
 

@@ -15,6 +15,7 @@ from tests.fixtures import fixture_path, load_fixture
 from tui.calendar.client import ZONE_MARGIN, CalendarClient, CalendarError, RetryNotice, RetryPolicy
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_api import load_store_from_pages
+from tui.sandbox.calendar_data import HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
 from tui.sandbox.server import Fault
 
 START = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -94,7 +95,10 @@ def test_googles_recorded_pages(sandbox: Sandbox, stored_credentials: OAuth2Cred
 def test_calendar_list(sandbox: Sandbox, stored_credentials: OAuth2Credentials) -> None:
     calendars = client_for(sandbox, stored_credentials).calendars()
     assert [c.summary for c in calendars if c.primary] == ["ada.lovelace@example.com"]
-    assert len(calendars) == 3
+    assert [(c.id, c.color, c.selected, c.time_zone) for c in calendars][3:] == [
+        (TOKYO, "#fad165", True, "Asia/Tokyo"),
+        (OLD_PROJECT, "#ac725e", False, "Europe/London"),
+    ]
 
 
 def test_401_refreshes_once_then_retries_and_stores_the_new_token(
@@ -441,17 +445,13 @@ def test_a_repeating_calendar_list_token_ends_with_words(
 def test_the_calendar_list_is_asked_for_in_big_pages_and_every_page_is_kept(
     sandbox: Sandbox, stored_credentials: OAuth2Credentials
 ) -> None:
-    first = {
-        "kind": "calendar#calendarList",
-        "items": [{"id": "one@example.com", "summary": "One", "accessRole": "reader"}],
-        "nextPageToken": "page-2",
-    }
-    sandbox.inject("calendarList", Fault(status=200, body=first))
+    sandbox.calendar_api.list_page_size = 2  # Google may send fewer than asked for
     calendars = client_for(sandbox, stored_credentials).calendars()
-    assert calendars[0].id == "one@example.com" and any(c.primary for c in calendars[1:])
+    assert [c.id for c in calendars] == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT]
     asked = sandbox.requests_to("/calendar/v3/users/me/calendarList")
-    assert [request.params.get("maxResults") for request in asked] == ["250", "250"]
-    assert "pageToken" not in asked[0].params and asked[1].params["pageToken"] == "page-2"
+    assert [request.params.get("maxResults") for request in asked] == ["250", "250", "250"]
+    tokens = [request.params.get("pageToken") for request in asked]
+    assert tokens[0] is None and tokens[1] and tokens[2] and tokens[1] != tokens[2]
 
 
 @pytest.mark.parametrize("value", ["²", "1.5", "-3", "Wed, 21 Oct 2015 07:28:00 GMT", "soon"])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from oauth2client.client import OAuth2Credentials
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from tests.fixtures import load_fixture
 from tui.app import GcalApp
@@ -17,9 +19,8 @@ from tui.calendar.client import ZONE_MARGIN
 from tui.calendar.model import Event, parse_event
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
-from tui.sandbox.calendar_data import TEAM
+from tui.sandbox.calendar_data import HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
 from tui.sandbox.server import Fault
-from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.event_detail import EventDetailScreen, event_text
 from tui.screens.events import EventsScreen
 from tui.screens.range_picker import RangePickerScreen
@@ -39,26 +40,31 @@ def lines_text(screen: EventsScreen, width: int = 120) -> list[str]:
 
 
 def expected_events(
-    sandbox: Sandbox, screen: EventsScreen, calendar: str = "ada.lovelace@example.com"
+    sandbox: Sandbox, screen: EventsScreen, calendars: Sequence[str] | None = None
 ) -> set[str]:
-    """The ids of the calendar's events that cover a day of the range in the viewer's zone."""
+    """The ids of the events that cover a day of the range in the viewer's zone, on `calendars`
+    (by default those ticked in the sandbox's calendar list)."""
+    store = sandbox.calendar_api.store
+    if calendars is None:
+        calendars = [entry["id"] for entry in store.entries if entry.get("selected") or entry.get("primary")]
     zone, days = screen.config.zone, screen.day_range
     start, end = days.bounds(zone)
     expected = set()
-    for _, _, item in sandbox.calendar_api.store.events[calendar]:
-        if item.get("status") == "cancelled":
-            continue
-        if "date" in item["start"]:
-            first = date.fromisoformat(item["start"]["date"])
-            last = date.fromisoformat(item["end"]["date"]) - timedelta(days=1)
-            covers = first <= days.last and last >= days.first
-        else:
-            covers = (
-                datetime.fromisoformat(item["end"]["dateTime"]) > start
-                and datetime.fromisoformat(item["start"]["dateTime"]) < end
-            )
-        if covers:
-            expected.add(item["id"])
+    for calendar in calendars:
+        for _, _, item in store.events.get(calendar, []):
+            if item.get("status") == "cancelled":
+                continue
+            if "date" in item["start"]:
+                first = date.fromisoformat(item["start"]["date"])
+                last = date.fromisoformat(item["end"]["date"]) - timedelta(days=1)
+                covers = first <= days.last and last >= days.first
+            else:
+                covers = (
+                    datetime.fromisoformat(item["end"]["dateTime"]) > start
+                    and datetime.fromisoformat(item["start"]["dateTime"]) < end
+                )
+            if covers:
+                expected.add(item["id"])
     return expected
 
 
@@ -170,24 +176,108 @@ async def test_filter(app: GcalApp, wait_until, loaded, events_screen, terminal_
         assert not screen.query_one("#filter", Input).display
 
 
-async def test_switch_calendar(
-    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
+async def test_the_calendars_ticked_in_the_picker_are_shown_and_remembered(
+    app_for,
+    open_picker,
+    stored_credentials,
+    sandbox: Sandbox,
+    wait_until,
+    loaded,
+    events_screen,
+    terminal_size,
+    tmp_path: Path,
+) -> None:
+    settings = tmp_path / "config" / "settings.json"
+    app = app_for(settings_path=settings)
+    async with app.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        assert screen.shown_calendars == ["primary", TEAM, HOLIDAYS, TOKYO]
+        picker = await open_picker(pilot)
+        assert picker.selection_list.option_count == 5
+        assert set(picker.selection_list.selected) == {PRIMARY, TEAM, HOLIDAYS, TOKYO}
+        await pilot.press("space", "down", "down", "space", "down", "space")  # primary, holidays, Tokyo
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: loaded(app) and screen.shown_calendars == [TEAM])
+        assert {event.id for event in screen.shown_events} == expected_events(sandbox, screen, [TEAM])
+        assert "Analytical Engine team" in screen.status.plain
+        await wait_until(pilot, lambda: settings.exists())
+    assert json.loads(settings.read_text())["calendars"] == [TEAM]
+
+    again = app_for(settings_path=settings, calendar_ids=None)
+    async with again.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: loaded(again))
+        assert events_screen(again).shown_calendars == [TEAM]
+
+
+async def test_a_meeting_on_two_calendars_is_shown_once_and_names_both(
+    app: GcalApp, wait_until, loaded, events_screen, open_detail, screen_lines, terminal_size
 ) -> None:
     async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
-        await pilot.press("c")
-        await wait_until(
-            pilot,
-            lambda: (
-                isinstance(app.screen, CalendarPickerScreen)
-                and app.screen.query_one(OptionList).option_count == 3
-            ),
-        )
-        await pilot.press("down", "enter")
-        await wait_until(pilot, lambda: loaded(app) and events_screen(app).calendar_id == TEAM)
         screen = events_screen(app)
-        assert {event.id for event in screen.shown_events} == expected_events(sandbox, screen, TEAM)
-        assert "Analytical Engine team" in screen.status.plain
+        reviews = [event for event in screen.shown_events if event.summary == "Engine review"]
+        assert reviews and len({event.start for event in reviews}) == len(reviews)
+        assert {(event.calendar_id, tuple(event.also_on)) for event in reviews} == {
+            ("primary", ("Analytical Engine team",))
+        }
+        await open_detail(pilot, screen, reviews[0])
+        text = "\n".join(screen_lines(app))
+        assert "Calendar    ada.lovelace@example.com" in text
+        assert "Also on     Analytical Engine team" in text
+
+
+async def test_each_event_row_starts_with_its_calendars_colour(
+    app: GcalApp, wait_until, loaded, events_screen, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        view = screen.agenda_view
+        assert view.colors[TOKYO] == "#fad165" and view.colors["primary"] == "#9fe1e7"
+        seen: dict[str, str] = {}
+        for y in range(view.scrollable_content_region.height):
+            line = (
+                view.lines[view.scroll_offset.y + y] if view.scroll_offset.y + y < len(view.lines) else None
+            )
+            if isinstance(line, Placement):
+                first = next(iter(view.render_line(y)))
+                assert first.text == "▌"
+                assert first.style is not None and first.style.color is not None
+                seen[line.event.calendar_id] = (
+                    first.style.color.triplet.hex if first.style.color.triplet else ""
+                )
+        assert seen and all(seen[calendar] == view.colors[calendar] for calendar in seen)
+
+
+async def test_calendars_named_for_one_run_are_shown_instead(
+    app_for, stored_credentials, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
+) -> None:
+    app = app_for(calendar_ids=(OLD_PROJECT,))
+    async with app.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        assert screen.shown_calendars == [OLD_PROJECT]
+        assert {event.id for event in screen.shown_events} == expected_events(sandbox, screen, [OLD_PROJECT])
+        assert "Difference Engine (archive)" in screen.status.plain
+
+
+async def test_a_and_enter_in_the_picker_tick_all_or_none_and_need_one(
+    app: GcalApp, open_picker, wait_until, loaded, events_screen, terminal_size, notifications
+) -> None:
+    async with app.run_test(size=terminal_size, notifications=True, message_hook=notifications.hook) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        picker = await open_picker(pilot)
+        assert picker.selection_list.option_count == 5
+        await pilot.press("a")  # four of five were ticked: all
+        assert len(picker.selection_list.selected) == 5
+        await pilot.press("a")
+        assert picker.selection_list.selected == []
+        await pilot.press("enter")
+        assert app.screen is picker
+        assert notifications.any("Tick at least one calendar (space), or press Esc.")
+        await pilot.press("escape")
+        assert events_screen(app).chosen_calendars is None
 
 
 async def test_change_range(
@@ -281,6 +371,9 @@ async def test_errors_are_explained_on_screen(
         screen = events_screen(app)
         await wait_until(pilot, lambda: words in notice_of(screen))
         await wait_until(pilot, lambda: notifications.any(words))
+        if fault.times == 1:  # one calendar's first request failed: the others are shown
+            await wait_until(pilot, lambda: not screen.fetching)
+            assert screen.shown_count > 0 and "The other calendars are shown" in notice_of(screen)
 
 
 async def test_401_refresh_then_success(

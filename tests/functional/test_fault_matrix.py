@@ -249,7 +249,7 @@ async def test_calendar_401_twice_refreshes_once_then_asks_to_sign_in(
 ) -> None:
     before = credentials_path.read_bytes()
     sandbox.inject("events", Fault(status=401, body=API_ERRORS["401_invalid_credentials"], times=2))
-    app = app_for()
+    app = app_for(calendar_ids=("primary",))  # one calendar: both 401s answer its request
     async with app.run_test(size=terminal_size, message_hook=notifications.hook) as pilot:
         await sign_in.ready(pilot)
         assert "refused the sign-in even after a refresh" in shown(app, notifications)

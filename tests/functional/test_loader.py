@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,11 @@ from oauth2client.client import OAuth2Credentials
 
 from tui.calendar.client import EventPage, RetryNotice
 from tui.calendar.errors import CalendarError
-from tui.calendar.loader import CalendarLoader, RangeRequest
+from tui.calendar.loader import AgendaRequest, CalendarLoader, RangeRequest
+from tui.calendar.model import CalendarInfo
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
-from tui.sandbox.calendar_data import PRIMARY
+from tui.sandbox.calendar_data import HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
 from tui.sandbox.server import Fault
 from tui.storage import CredentialsFileError
 
@@ -143,3 +145,103 @@ def test_a_calendar_list_without_a_primary_leaves_the_account_unknown(
     sandbox.inject("calendarList", Fault(status=200, body=listing))
     pages, account = load(CalendarLoader(config, stored_credentials))
     assert pages and account is None
+
+
+class Collected:
+    """An AgendaListener that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calendars: list[CalendarInfo] = []
+        self.shown: list[str] = []
+        self.pages: list[EventPage] = []
+        self.failures: dict[str, CalendarError] = {}
+
+    def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
+        self.calendars, self.shown = calendars, shown
+
+    def page(self, page: EventPage) -> None:
+        with self.lock:
+            self.pages.append(page)
+
+    def failed(self, calendar_id: str, error: CalendarError) -> None:
+        self.failures[calendar_id] = error
+
+    def retrying(self, notice: RetryNotice) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
+
+    def calendars_with_pages(self) -> set[str]:
+        return {page.calendar_id for page in self.pages}
+
+
+def agenda_request(calendar_ids: tuple[str, ...] | None = None) -> AgendaRequest:
+    return AgendaRequest(calendar_ids, START, START + dt.timedelta(days=30), "Europe/London")
+
+
+def test_the_ticked_calendars_load_side_by_side_and_the_hidden_one_does_not(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    sandbox.calendar_api.latency = 0.2
+    told = Collected()
+    CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
+    assert [calendar.id for calendar in told.calendars] == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT]
+    assert told.shown == ["primary", TEAM, HOLIDAYS, TOKYO]
+    assert told.calendars_with_pages() == {"primary", TEAM, HOLIDAYS, TOKYO}
+    assert not told.failures
+    assert sandbox.calendar_api.most_in_flight >= 3  # the others together, after the list
+    tokyo = [event for page in told.pages if page.calendar_id == TOKYO for event in page.events]
+    assert tokyo and {event.calendar for event in tokyo} == {"Tokyo office 東京"}
+
+
+def test_chosen_calendars_start_at_once_and_one_that_fails_leaves_the_others(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    told = Collected()
+    request = agenda_request(("nobody@example.com", OLD_PROJECT))
+    CalendarLoader(config, stored_credentials).load_agenda(request, told)
+    assert told.shown == ["nobody@example.com", OLD_PROJECT]
+    assert told.calendars_with_pages() == {OLD_PROJECT}
+    assert list(told.failures) == ["nobody@example.com"]
+    assert told.failures["nobody@example.com"].message.startswith("No such calendar")
+
+
+def test_the_calendar_list_is_read_page_by_page_once_a_run(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    sandbox.calendar_api.list_page_size = 2
+    loader = CalendarLoader(config, stored_credentials)
+    listed = [calendar.id for calendar in loader.calendars()]
+    assert listed == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT]
+    assert len(sandbox.requests_to("/calendar/v3/users/me/calendarList")) == 3
+    assert loader.calendars() is loader.calendars()
+    assert len(sandbox.requests_to("/calendar/v3/users/me/calendarList")) == 3
+    assert [calendar.id for calendar in loader.calendars(again=True)] == listed
+    assert len(sandbox.requests_to("/calendar/v3/users/me/calendarList")) == 6
+
+
+def test_an_expired_token_is_renewed_once_for_all_the_calendars(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    stored_credentials.token_expiry = dt.datetime(2000, 1, 1)
+    told = Collected()
+    CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
+    assert told.calendars_with_pages() == {"primary", TEAM, HOLIDAYS, TOKYO}
+    refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
+    assert len(refreshes) == 1
+
+
+def test_a_token_refused_while_calendars_load_is_renewed_once_not_per_calendar(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    """Google revokes the access token (not the sign-in) just before the calendars load: each
+    calendar's first request gets a 401; one renewal serves them all."""
+    sandbox.oauth_state.revoke_access_tokens()
+    sandbox.calendar_api.latency = 0.1
+    told = Collected()
+    CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
+    assert told.calendars_with_pages() == {"primary", TEAM, HOLIDAYS, TOKYO} and not told.failures
+    refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
+    assert len(refreshes) == 1

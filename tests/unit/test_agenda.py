@@ -480,3 +480,61 @@ def test_what_is_refused_says_why(text: str, words: str) -> None:
     with pytest.raises(DayError) as caught:
         parse_day(text, date(2026, 11, 26))
     assert str(caught.value).startswith(words)
+
+
+def test_a_meeting_on_several_calendars_is_placed_once_from_the_first_calendar_in_order() -> None:
+    """Whichever calendar's page comes first, the copy shown is the one from the calendar first in
+    the order, and the detail view can name the others."""
+    item = {
+        "id": "review",
+        "iCalUID": "review@google.com",
+        "summary": "Engine review",
+        "start": {"dateTime": "2026-11-26T15:30:00Z"},
+        "end": {"dateTime": "2026-11-26T16:15:00Z"},
+    }
+    order = ["primary", "team", "tokyo"]
+    for arrival in (["team", "primary", "tokyo"], ["tokyo", "team", "primary"], order):
+        agenda = Agenda(UTC, DayRange(date(2026, 11, 26), 1), order)
+        for calendar_id in arrival:
+            event = parse_event(dict(item), calendar_id.title(), calendar_id)
+            assert event is not None
+            agenda.add([event])
+        shown = placements(agenda)
+        assert len(shown) == 1, arrival
+        assert shown[0].event.calendar_id == "primary"
+        assert sorted(shown[0].event.also_on) == ["Team", "Tokyo"]
+        assert agenda.event_count == 1
+
+
+def test_the_same_uid_at_another_start_or_on_the_same_calendar_is_another_event() -> None:
+    def copy(calendar_id: str, start: str, event_id: str) -> Event:
+        event = parse_event(
+            {
+                "id": event_id,
+                "iCalUID": "weekly@google.com",
+                "start": {"dateTime": start},
+                "end": {"dateTime": start.replace("10:00", "11:00")},
+            },
+            calendar_id,
+            calendar_id,
+        )
+        assert event is not None
+        return event
+
+    agenda = Agenda(UTC, DayRange(date(2026, 11, 26), 7), ["primary", "team"])
+    agenda.add(
+        [
+            copy("primary", "2026-11-26T10:00:00Z", "weekly_1"),
+            copy("primary", "2026-11-26T10:00:00Z", "weekly_1_again"),
+            copy("primary", "2026-12-01T10:00:00Z", "weekly_2"),
+            copy("team", "2026-11-27T10:00:00Z", "moved"),
+            copy("primary", "2026-11-27T10:00:00Z", "moved_copy"),
+        ]
+    )
+    assert [p.event.id for p in placements(agenda)] == [
+        "weekly_1",
+        "weekly_1_again",
+        "moved_copy",
+        "weekly_2",
+    ]
+    assert [p.event.also_on for p in placements(agenda)] == [[], [], ["team"], []]

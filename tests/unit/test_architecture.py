@@ -19,6 +19,7 @@ DOMAIN = [
     PACKAGE / "text.py",
     PACKAGE / "config.py",
     PACKAGE / "bounded_http.py",
+    PACKAGE / "side_by_side.py",
     PACKAGE / "crash.py",
     PACKAGE / "settings.py",
     PACKAGE / "browser.py",

@@ -45,6 +45,11 @@ def test_version_and_help_as_a_module() -> None:
         assert option in help_text
 
 
+def test_calendars_named_on_the_command_line_are_the_ones_shown(tmp_path: Path) -> None:
+    args = build_parser().parse_args(["--calendar", "team@example.com", "--calendar", "primary"])
+    assert args.calendar == ["team@example.com", "primary"]
+
+
 def test_search_order(tmp_path: Path) -> None:
     explicit = client_secrets_candidates("given.json", {CLIENT_SECRETS_ENV: "env.json"}, tmp_path)
     assert explicit == (Path("given.json"),)
@@ -67,7 +72,7 @@ def test_the_first_existing_candidate_wins(tmp_path: Path) -> None:
 def test_defaults() -> None:
     args = build_parser().parse_args([])
     config = config_from_environment(environ={}, cwd=Path("/nonexistent"), scopes=(READONLY_SCOPE,))
-    assert args.scopes is None and args.days == 30 and args.calendar == "primary"
+    assert args.scopes is None and args.days == 30 and args.calendar is None
     assert config.credentials_path == user_data_dir() / "credentials.json"
     assert config.scopes == (READONLY_SCOPE,)
     assert config.api_endpoint == "https://www.googleapis.com/"

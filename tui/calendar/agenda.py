@@ -3,7 +3,7 @@ reads a day, and the words for a day and a time. Plain data: no Textual, no Rich
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from operator import attrgetter
@@ -67,16 +67,48 @@ class Agenda:
     """Events from any number of pages, grouped by local day. Adding a page places its events (one
     pass over the page); `lines()` sorts only the days that changed and lays them out."""
 
-    def __init__(self, zone: tzinfo, days: DayRange) -> None:
+    def __init__(self, zone: tzinfo, days: DayRange, calendar_order: Sequence[str] = ()) -> None:
+        """A meeting that is on several calendars (the same iCalUID and start) is placed once, from
+        the calendar first in `calendar_order` (ids); the others are named in its `also_on`."""
         self.zone = zone
         self.range = days
         self._by_day: dict[date, list[Placement]] = {}
         self._unsorted: set[date] = set()
+        self._meetings: dict[tuple[str, datetime | date], list[Placement]] = {}
+        self._rank: dict[str, int] = {}
+        self.prefer(calendar_order)
+
+    def prefer(self, calendar_order: Sequence[str]) -> None:
+        """Which calendar's copy of a shared meeting is shown: the first in this order."""
+        self._rank = {calendar_id: rank for rank, calendar_id in enumerate(calendar_order)}
+
+    def _placed_already(self, event: Event) -> bool:
+        """Whether `event` is a meeting placed already from another calendar; if so it is merged
+        into that one (and takes its place when its calendar comes first)."""
+        uid = event.item.get("iCalUID")
+        if type(uid) is not str or not uid:
+            return False
+        placed = self._meetings.get((uid, event.start))
+        if placed is None:
+            return False
+        kept = placed[0].event
+        if kept.calendar_id == event.calendar_id:
+            return False
+        last = len(self._rank)
+        if self._rank.get(event.calendar_id, last) < self._rank.get(kept.calendar_id, last):
+            event.also_on = [kept.calendar, *kept.also_on]
+            for placement in placed:
+                placement.event = event
+        else:
+            kept.also_on.append(event.calendar)
+        return True
 
     def add(self, events: Iterable[Event]) -> None:
         zone, first_day, last_day = self.zone, self.range.first, self.range.last
-        by_day, unsorted = self._by_day, self._unsorted
+        by_day, unsorted, meetings = self._by_day, self._unsorted, self._meetings
         for event in events:
+            if self._placed_already(event):
+                continue
             item = event.item
             start, end = event.start, event.end
             if event.all_day:
@@ -112,6 +144,8 @@ class Agenda:
                 else:
                     by_day[day] = [placement]
                 unsorted.add(day)
+                if type(uid := item.get("iCalUID")) is str and uid:
+                    meetings.setdefault((uid, start), []).append(placement)
 
     def lines(self, keep: Callable[[Event], bool] | None = None) -> list[AgendaLine]:
         """A header for each day with events (that `keep` keeps), then its events in order."""

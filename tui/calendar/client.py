@@ -7,13 +7,14 @@ import http.client
 import json
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import httplib2
 from oauth2client import client
@@ -77,16 +78,21 @@ class EventPage:
     calendar_summary: str
     time_zone: str
     last: bool
+    calendar_id: str = ""  # as asked for ("primary", or an id from the calendar list)
 
     @cached_property
     def events(self) -> list[Event]:
         """The items that are events to show (a cancelled one, or one without times, is not)."""
-        summary = self.calendar_summary
+        summary, calendar_id = self.calendar_summary, self.calendar_id
         return [
             event
             for item in self.items
-            if isinstance(item, dict) and (event := parse_event(item, summary)) is not None
+            if isinstance(item, dict) and (event := parse_event(item, summary, calendar_id)) is not None
         ]
+
+
+_REFRESH_LOCK = threading.RLock()
+T = TypeVar("T")
 
 
 class AuthorizedHttp:
@@ -103,13 +109,27 @@ class AuthorizedHttp:
         self._http = BoundedHttp(timeout)
         self.now = now
 
-    def refresh_if_expired(self) -> None:
+    def _needs_refresh(self) -> bool:
         expiry = self.credentials.token_expiry  # naive UTC, as oauth2client keeps it
         expired = expiry is not None and expiry.replace(tzinfo=UTC) <= self.now() + REFRESH_MARGIN
-        if expired or not self.credentials.access_token or self.credentials.invalid:
-            self.refresh()
+        return expired or not self.credentials.access_token or self.credentials.invalid
 
-    def refresh(self) -> None:
+    def refresh_if_expired(self) -> None:
+        if self._needs_refresh():
+            with _REFRESH_LOCK:
+                if self._needs_refresh():  # not renewed by another calendar's loader meanwhile
+                    self._refresh()
+
+    def refresh(self, rejected_token: str | None = None) -> None:
+        """Renew the access token. Calendars load side by side, each with its own AuthorizedHttp on
+        the same credentials: one renews at a time, and a token already renewed by another while
+        this one waited (not the `rejected_token` that got a 401) is used as it is."""
+        with _REFRESH_LOCK:
+            if rejected_token is not None and self.credentials.access_token != rejected_token:
+                return
+            self._refresh()
+
+    def _refresh(self) -> None:
         credentials = self.credentials
         before = {name: getattr(credentials, name) for name in TOKEN_FIELDS}
         try:
@@ -164,8 +184,10 @@ class AuthorizedHttp:
     ) -> tuple[httplib2.Response, bytes]:
         self.refresh_if_expired()
         headers = dict(headers or {})
+        sent_token: list[str | None] = [None]
 
         def send() -> tuple[httplib2.Response, bytes]:
+            sent_token[0] = self.credentials.access_token
             self.credentials.apply(headers)
             return self._http.request(
                 uri,
@@ -178,7 +200,7 @@ class AuthorizedHttp:
 
         response, content = send()
         if response.status == http.client.UNAUTHORIZED:
-            self.refresh()
+            self.refresh(rejected_token=sent_token[0])
             response, content = send()
         return response, content
 
@@ -301,10 +323,18 @@ class CalendarClient:
 
     def _execute(self, request: Any) -> dict[str, Any]:
         """Run one API request, retrying what is worth retrying, with backoff and notices."""
+        return self._with_retries(lambda: self._execute_once(request))
+
+    def renew_token_if_expired(self) -> None:
+        """Renew an expired access token now (retried as a request is), so that calendars loaded
+        side by side do not each find it expired."""
+        self._with_retries(self.http.refresh_if_expired)
+
+    def _with_retries(self, attempt: Callable[[], T]) -> T:
         retry_number = 0
         while True:
             try:
-                return self._execute_once(request)
+                return attempt()
             except CalendarError as error:
                 if error.retry_reason is None or retry_number + 1 >= self.retry.attempts:
                     raise
@@ -471,6 +501,7 @@ class CalendarClient:
                 clip(safe_text(response.get("summary")), 200) or calendar_id,
                 safe_text(response.get("timeZone")),
                 request is None,
+                calendar_id,
             )
 
 

@@ -1,20 +1,24 @@
 """What the events screen asks of Google Calendar, in one place: whether the stored sign-in can be
-used, each range's events page by page, who is signed in, and the calendar list.
+used, the calendar list, and a range's events of every calendar shown, page by page.
 
 Every method blocks on the network: call them from a thread worker. Answers that come while a
-range loads (its pages, a retry after a 429) go to the callbacks the caller passes; failures raise
-CalendarError. A local store of events will sit behind this interface.
+range loads (the calendar list, pages, a failed calendar, a retry after a 429) go to the
+`AgendaListener` the caller passes; other failures raise CalendarError. A local store of events
+will sit behind this interface.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Protocol
 
 from tui.calendar.errors import CalendarError
 from tui.config import AppConfig
+from tui.side_by_side import run_side_by_side
 
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
@@ -22,6 +26,44 @@ if TYPE_CHECKING:
     from tui.auth.stored import StoredSignIn
     from tui.calendar.client import EventPage, RetryNotice
     from tui.calendar.model import CalendarInfo
+
+
+MOST_AT_ONCE = 8  # calendars loaded at the same time; more wait for a free thread
+
+
+class AgendaListener(Protocol):
+    """Where a range's answers go, called from the loading threads."""
+
+    def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
+        """The calendar list (empty if it could not be read) and the ids whose events follow."""
+
+    def page(self, page: EventPage) -> None: ...
+
+    def failed(self, calendar_id: str, error: CalendarError) -> None:
+        """One calendar could not be loaded; the others go on."""
+
+    def retrying(self, notice: RetryNotice) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class AgendaRequest:
+    """The events from `start` to `end` of the calendars `calendar_ids` (None: those ticked in
+    Google Calendar's list, and the primary), times written in the zone `zone_name`."""
+
+    calendar_ids: tuple[str, ...] | None
+    start: datetime
+    end: datetime
+    zone_name: str
+
+    def of(self, calendar_id: str) -> RangeRequest:
+        return RangeRequest(calendar_id, self.start, self.end, self.zone_name)
+
+
+def calendars_shown(calendars: Sequence[CalendarInfo]) -> list[str]:
+    """The ids shown when none are chosen: "primary" first, then the others ticked in the list."""
+    return ["primary", *(c.id for c in calendars if c.shown_by_default and not c.primary)]
 
 
 @dataclass(frozen=True)
@@ -39,6 +81,8 @@ class CalendarLoader:
         """Without credentials, `check_stored_sign_in` reads the stored ones first."""
         self.config = config
         self.credentials = credentials
+        self._calendars: list[CalendarInfo] | None = None
+        self._calendars_lock = threading.Lock()
 
     def check_stored_sign_in(self) -> StoredSignIn:
         """Load and check the stored sign-in; when it can be used, load with it from now on."""
@@ -76,19 +120,62 @@ class CalendarLoader:
                 on_page(page)
             if not find_account:
                 return None
-            try:
-                primary = next((c for c in calendar.calendars() if c.primary), None)
-            except CalendarError:
-                return None
-            return primary.id if primary is not None else None
+        try:
+            primary = next((c for c in self.calendars() if c.primary), None)
+        except CalendarError:
+            return None
+        return primary.id if primary is not None else None
 
-    def calendars(self) -> list[CalendarInfo]:
-        """Every calendar in the person's list."""
+    def calendars(self, *, again: bool = False) -> list[CalendarInfo]:
+        """Every calendar in the person's list, asked for once a run (`again` asks anew)."""
         from tui.calendar.client import connect  # deferred
 
         assert self.credentials is not None, "check_stored_sign_in first"
-        with connect(self.config, self.credentials) as calendar:
-            return calendar.calendars()
+        with self._calendars_lock:
+            if self._calendars is None or again:
+                with connect(self.config, self.credentials) as calendar:
+                    self._calendars = calendar.calendars()
+            return self._calendars
+
+    def load_agenda(self, request: AgendaRequest, listener: AgendaListener) -> None:
+        """The calendar list and the events of every calendar shown, side by side (a thread and a
+        connection each: httplib2 is not thread-safe). The primary calendar, or the chosen ones,
+        start at once, beside the calendar list; the others ticked in the list once it is read."""
+        from tui.calendar.client import connect  # deferred
+
+        assert self.credentials is not None, "check_stored_sign_in first"
+        with connect(self.config, self.credentials, listener.retrying) as calendar:
+            calendar.renew_token_if_expired()  # once here, rather than in every thread at once
+
+        def load(calendar_id: str) -> None:
+            try:
+                self.load_range(
+                    request.of(calendar_id),
+                    listener.page,
+                    listener.retrying,
+                    listener.cancelled,
+                    find_account=False,
+                )
+            except CalendarError as error:
+                if not listener.cancelled():
+                    listener.failed(calendar_id, error)
+
+        def list_then_the_rest() -> None:
+            try:
+                calendars = self.calendars()
+            except CalendarError:
+                calendars = []
+            chosen = request.calendar_ids
+            listener.calendars_known(
+                calendars, list(chosen) if chosen is not None else calendars_shown(calendars)
+            )
+            if chosen is None:
+                others = calendars_shown(calendars)[1:]
+                run_side_by_side([partial(load, c) for c in others], MOST_AT_ONCE - 1, listener.cancelled)
+
+        first = list(request.calendar_ids) if request.calendar_ids is not None else ["primary"]
+        jobs = [list_then_the_rest, *(partial(load, calendar_id) for calendar_id in first)]
+        run_side_by_side(jobs, MOST_AT_ONCE, listener.cancelled)
 
     def token_save_problem(self) -> str | None:
         """Why the last renewed access token could not be saved, or None if it could (or none was)."""

@@ -30,13 +30,20 @@ class Event:
     more than its JSON."""
 
     def __init__(
-        self, item: dict[str, Any], start: datetime | date, end: datetime | date, calendar: str = ""
+        self,
+        item: dict[str, Any],
+        start: datetime | date,
+        end: datetime | date,
+        calendar: str = "",
+        calendar_id: str = "",
     ) -> None:
         self.item = item
         self.start = start
         self.end = end
         self.all_day = not isinstance(start, datetime)
-        self.calendar = calendar
+        self.calendar = calendar  # the name of the calendar it was read from
+        self.calendar_id = calendar_id
+        self.also_on: list[str] = []  # the names of the other calendars the same event is on
 
     def __repr__(self) -> str:
         return f"Event(id={self.id!r}, start={self.start!r})"
@@ -183,6 +190,20 @@ class CalendarInfo:
     access_role: str
     primary: bool = False
     time_zone: str = ""
+    color: str = ""  # "#rrggbb", or "" when the list gives none that is a colour
+    selected: bool = False  # ticked in Google Calendar's list
+
+    @property
+    def shown_by_default(self) -> bool:
+        return self.selected or self.primary
+
+
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def color_value(value: Any) -> str:
+    """A "#rrggbb" colour as sent, in lower case; "" for anything else."""
+    return value.lower() if isinstance(value, str) and _HEX_COLOR.fullmatch(value) else ""
 
 
 def _instant(value: datetime | date, zone: tzinfo) -> datetime:
@@ -291,7 +312,7 @@ def _cut_long_text(item: dict[str, Any]) -> None:
                 item[name] = clip(value, limit)
 
 
-def parse_event(item: dict[str, Any], calendar: str = "") -> Event | None:
+def parse_event(item: dict[str, Any], calendar: str = "", calendar_id: str = "") -> Event | None:
     """An Event, or None for an item that cannot be shown: cancelled (a cancelled exception has no
     start), times missing or unreadable, a date with a time, or an instant at the ends of time.
     Text past TEXT_LIMITS is cut, in `item` as well."""
@@ -316,7 +337,7 @@ def parse_event(item: dict[str, Any], calendar: str = "") -> Event | None:
                     value.astimezone(UTC) + _EDGE_OF_TIME - _EDGE_OF_TIME * 2
     except (ValueError, TypeError, AttributeError, OverflowError):
         return None
-    return Event(item, start, end, calendar)
+    return Event(item, start, end, calendar, calendar_id)
 
 
 def _item_zone(item: dict[str, Any]) -> tzinfo:
@@ -335,8 +356,10 @@ def parse_calendar(item: dict[str, Any]) -> CalendarInfo:
         or safe_text(item.get("summary"))
         or safe_text(item.get("id")),
         access_role=safe_text(item.get("accessRole")),
-        primary=bool(item.get("primary")),
+        primary=item.get("primary") is True,
         time_zone=safe_text(item.get("timeZone")),
+        color=color_value(item.get("backgroundColor")),
+        selected=item.get("selected") is True,
     )
 
 

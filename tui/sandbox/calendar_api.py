@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -104,7 +105,11 @@ class CalendarApi:
     def __init__(self, store: CalendarStore, page_size: int = 2500) -> None:
         self.store = store
         self.page_size = page_size
+        self.list_page_size = 250  # tests make it smaller to page the calendar list
         self.latency = 0.0
+        self.most_in_flight = 0  # the most requests answered at the same time, for tests
+        self._in_flight = 0
+        self._count_lock = threading.Lock()
         self._selection_cache: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
 
     def replace_store(self, store: CalendarStore) -> None:
@@ -112,6 +117,16 @@ class CalendarApi:
         self._selection_cache.clear()
 
     def handle(self, handler: _Handler, params: dict[str, str]) -> None:
+        with self._count_lock:
+            self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
+        try:
+            self._handle(handler, params)
+        finally:
+            with self._count_lock:
+                self._in_flight -= 1
+
+    def _handle(self, handler: _Handler, params: dict[str, str]) -> None:
         if self.latency:
             time.sleep(self.latency)
         auth = handler.headers.get("Authorization", "")
@@ -130,21 +145,38 @@ class CalendarApi:
             return
         path = handler.path.split("?", 1)[0].removeprefix(API_PREFIX)
         if path == "users/me/calendarList":
-            handler.send_json(
-                200,
-                {
-                    "kind": "calendar#calendarList",
-                    "etag": '"p33g8fake0"',
-                    "nextSyncToken": "CKDxfakeSyncToken",
-                    "items": [{"kind": "calendar#calendarListEntry", **e} for e in self.store.entries],
-                },
-            )
+            self.calendar_list(handler, params)
             return
         parts = path.split("/")
         if len(parts) == 3 and parts[0] == "calendars" and parts[2] == "events":
             self.events_list(handler, unquote(parts[1]), params)
             return
         handler.send_json(404, error_body(404, "notFound", "Not Found"))
+
+    def calendar_list(self, handler: _Handler, params: dict[str, str]) -> None:
+        """Paged as Google pages it: at most maxResults (250 by default and at most) a page."""
+        try:
+            max_results = min(int(params.get("maxResults", "100")), 250, self.list_page_size)
+        except ValueError:
+            handler.send_json(400, error_body(400, "badRequest", "Bad Request"))
+            return
+        offset = _offset(params["pageToken"]) if "pageToken" in params else 0
+        if offset is None or max_results < 1:
+            handler.send_json(400, error_body(400, "invalid", "Invalid page token value."))
+            return
+        entries = self.store.entries
+        body: dict[str, Any] = {
+            "kind": "calendar#calendarList",
+            "etag": '"p33g8fake0"',
+            "items": [
+                {"kind": "calendar#calendarListEntry", **e} for e in entries[offset : offset + max_results]
+            ],
+        }
+        if offset + max_results < len(entries):
+            body["nextPageToken"] = _token(offset + max_results)
+        else:
+            body["nextSyncToken"] = "CKDxfakeSyncToken"
+        handler.send_json(200, body)
 
     def events_list(self, handler: _Handler, calendar_id: str, params: dict[str, str]) -> None:
         entry = self.store.entry(calendar_id)

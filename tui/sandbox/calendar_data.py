@@ -17,6 +17,8 @@ from tui.config import local_zone
 PRIMARY = "ada.lovelace@example.com"
 TEAM = "c_0fake0team0calendar0id@group.calendar.google.com"
 HOLIDAYS = "en.uk#holiday@group.v.calendar.google.com"
+TOKYO = "c_0fake0tokyo0office@group.calendar.google.com"
+OLD_PROJECT = "c_0fake0difference0engine@group.calendar.google.com"  # not ticked: hidden by default
 
 CALENDAR_ENTRIES: list[dict[str, Any]] = [
     {
@@ -49,10 +51,28 @@ CALENDAR_ENTRIES: list[dict[str, Any]] = [
         "foregroundColor": "#000000",
         "selected": True,
     },
+    {
+        "id": TOKYO,
+        "summary": "Tokyo office 東京",
+        "timeZone": "Asia/Tokyo",
+        "accessRole": "reader",
+        "backgroundColor": "#fad165",
+        "foregroundColor": "#000000",
+        "selected": True,
+    },
+    {  # Google leaves "selected" out of an entry that is not ticked
+        "id": OLD_PROJECT,
+        "summary": "Difference Engine (archive)",
+        "timeZone": "Europe/London",
+        "accessRole": "owner",
+        "backgroundColor": "#ac725e",
+        "foregroundColor": "#000000",
+    },
 ]
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
+TOKYO_ZONE = ZoneInfo("Asia/Tokyo")
 TITLES = [
     "Design review: Note G",
     "1:1 with Charles",
@@ -252,6 +272,7 @@ def generate(
                 ),
             )
         _add_weekly_extras(store, day, stamp, offset)
+        _add_other_calendars(store, day, stamp)
         for number in range(rng.randint(per_day // 2, per_day)):
             start, end = _zoned(
                 _at(day, rng.choice([8, 10, 11, 13, 14, 15, 16, 17, 19]), rng.choice([0, 15, 30])),
@@ -321,6 +342,31 @@ def generate(
     _add_new_york_series(store, first)
     store.sort()
     return store
+
+
+def _add_other_calendars(store: CalendarStore, day: date, stamp: str) -> None:
+    """The Tokyo office's mornings (the previous evening in London), a review that is on both your
+    calendar and the team's (one invitation, two calendars), and the hidden calendar's events."""
+    weekday = day.weekday()
+    if weekday < 5:
+        start, end = _zoned(_at(day, 9, 30, TOKYO_ZONE), 30)
+        store.add(TOKYO, _event(TOKYO, f"tokyo{stamp}", start, end, summary="Tokyo stand-up 朝会"))
+    if weekday == 2:
+        start, end = _zoned(_at(day, 15, 30), 45)
+        shared = _event(
+            TEAM,
+            f"review{stamp}",
+            start,
+            end,
+            summary="Engine review",
+            location="Room 4, 12 Marylebone Rd, London",
+            **_invitation(("charles.babbage@example.com", "Charles Babbage"), "accepted"),
+        )
+        store.add(TEAM, shared)
+        store.add(PRIMARY, dict(shared))
+    if weekday == 3:
+        start, end = _zoned(_at(day, 11), 60)
+        store.add(OLD_PROJECT, _event(OLD_PROJECT, f"archive{stamp}", start, end, summary="Archive tidy-up"))
 
 
 def _add_weekly_extras(store: CalendarStore, day: date, stamp: str, offset: int) -> None:

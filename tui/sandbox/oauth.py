@@ -86,6 +86,12 @@ class OAuthState:
             for record in self.access_tokens.values():
                 record.expires_at = 0.0
 
+    def revoke_access_tokens(self) -> None:
+        """The access tokens end early (Google may end one before its hour); the sign-in stays."""
+        with self.lock:
+            for record in self.access_tokens.values():
+                record.revoked = True
+
     def revoke_refresh_tokens(self) -> None:
         """As a person does at myaccount.google.com: every grant and its access tokens end."""
         with self.lock:

@@ -1,38 +1,52 @@
-"""Choose which calendar to show, from calendarList.list."""
+"""Choose which calendars the agenda shows, from the person's calendar list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Label, SelectionList
+from textual.widgets.selection_list import Selection
 
 from tui.calendar.errors import CalendarError
 from tui.calendar.loader import CalendarLoader
 from tui.calendar.model import CalendarInfo
-from tui.worker_errors import ReportsWorkerErrors
+
+ACCESS_ROLES = {
+    "owner": "owner",
+    "writer": "can edit",
+    "reader": "can see",
+    "freeBusyReader": "free/busy only",
+}
 
 
-def calendar_option(calendar: CalendarInfo, current: str) -> Option:
-    label = Text(calendar.summary, style="bold" if calendar.primary else "")
-    label.append(f"  {calendar.access_role}", style="dim")
+def calendar_label(calendar: CalendarInfo) -> Text:
+    label = Text("■ ", style=calendar.color or "dim")
+    label.append(calendar.summary, style="bold" if calendar.primary else "")
+    details = [ACCESS_ROLES.get(calendar.access_role, calendar.access_role), calendar.time_zone]
+    label.append(f"  {' · '.join(detail for detail in details if detail)}", style="dim")
     if calendar.primary:
         label.append("  ★ primary", style="yellow")
-    if calendar.id == current or (current == "primary" and calendar.primary):
-        label.append("  (shown)", style="green")
-    return Option(label, id=calendar.id)
+    if not calendar.selected and not calendar.primary:
+        label.append("  (hidden in Google Calendar)", style="dim italic")
+    return label
 
 
-class CalendarPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+class CalendarPickerScreen(ModalScreen[tuple[str, ...] | None]):
+    """Dismissed with the ids ticked, in the list's order (None: closed without a change)."""
+
     CSS_PATH = "pickers.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [
+        Binding("enter", "apply", "Show these", priority=True),
+        Binding("a", "all_or_none", "All/none"),
+        Binding("escape", "dismiss(None)", "Close"),
+    ]
 
     @dataclass
     class CalendarsLoaded(Message):
@@ -42,16 +56,21 @@ class CalendarPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     class LoadFailed(Message):
         error: CalendarError
 
-    def __init__(self, loader: CalendarLoader, current: str) -> None:
+    def __init__(self, loader: CalendarLoader, shown: list[str]) -> None:
+        """`shown`: the ids shown now ("primary" stands for the primary calendar)."""
         super().__init__()
         self.loader = loader
-        self.current = current
+        self.shown = set(shown)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
             yield Label("Calendars", classes="picker-title")
             yield Label("Loading your calendars…", id="picker-status")
-            yield OptionList(id="calendars")
+            yield SelectionList[str](id="calendars")
+
+    @property
+    def selection_list(self) -> SelectionList[str]:
+        return self.query_one("#calendars", SelectionList)
 
     def on_mount(self) -> None:
         self.fetch_calendars()
@@ -68,14 +87,41 @@ class CalendarPickerScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         self.query_one("#picker-status", Label).update(Text(f"✗ {error.message} {error.hint}", style="red"))
 
     def on_calendar_picker_screen_calendars_loaded(self, message: CalendarsLoaded) -> None:
-        status = self.query_one("#picker-status", Label)
         calendars = message.calendars
-        status.update(f"{len(calendars)} calendars: Enter shows one, Esc closes.")
-        options = self.query_one("#calendars", OptionList)
-        options.add_options(calendar_option(calendar, self.current) for calendar in calendars)
-        options.highlighted = 0
-        options.focus()
+        self.query_one("#picker-status", Label).update(
+            f"{len(calendars)} calendars · space ticks · a: all or none · Enter shows the ticked"
+        )
+        selections = self.selection_list
+        selections.add_options(
+            Selection(
+                calendar_label(calendar),
+                calendar.id,
+                calendar.id in self.shown or (calendar.primary and "primary" in self.shown),
+            )
+            for calendar in calendars
+        )
+        selections.highlighted = 0
+        selections.focus()
 
-    @on(OptionList.OptionSelected, "#calendars")
-    def chosen(self, message: OptionList.OptionSelected) -> None:
-        self.dismiss(message.option.id)
+    def action_all_or_none(self) -> None:
+        selections = self.selection_list
+        if len(selections.selected) == selections.option_count:
+            selections.deselect_all()
+        else:
+            selections.select_all()
+
+    def action_apply(self) -> None:
+        selections = self.selection_list
+        if selections.option_count == 0:
+            self.dismiss(None)
+            return
+        ticked = set(selections.selected)
+        chosen = tuple(
+            option.value
+            for index in range(selections.option_count)
+            if (option := selections.get_option_at_index(index)).value in ticked
+        )
+        if not chosen:
+            self.notify("Tick at least one calendar (space), or press Esc.", severity="warning")
+            return
+        self.dismiss(chosen)

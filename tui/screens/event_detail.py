@@ -56,6 +56,7 @@ def event_text(event: Event, config: AppConfig) -> Text:
     field("When", format_when(event, zone, now.date()))
     field("Where", event.location)
     field("Calendar", event.calendar)
+    field("Also on", ", ".join(event.also_on))
     field("Organizer", event.organizer)
     field("Video call", event.conference_link)
     for number in event.phone_numbers:

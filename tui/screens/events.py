@@ -22,8 +22,8 @@ from tui.auth.sign_out import PERMISSIONS_PAGE
 from tui.calendar.agenda import Agenda, DayRange, Placement, count_events, range_label
 from tui.calendar.dates import EXAMPLES, parse_day
 from tui.calendar.errors import CalendarError
-from tui.calendar.loader import CalendarLoader, RangeRequest
-from tui.calendar.model import Event, format_day
+from tui.calendar.loader import AgendaRequest, CalendarLoader
+from tui.calendar.model import CalendarInfo, Event, format_day
 from tui.config import AppConfig, named_zone
 from tui.messages import SignedOut, SignInNeeded
 from tui.screens.calendar_picker import CalendarPickerScreen
@@ -42,6 +42,28 @@ if TYPE_CHECKING:
 
     from tui.auth.revoke import RevokeError
     from tui.calendar.client import EventPage, RetryNotice
+
+
+class PostsToScreen:
+    """The loader's answers (from its threads) as messages to the events screen (AgendaListener)."""
+
+    def __init__(self, screen: EventsScreen, generation: int, worker: Worker[None]) -> None:
+        self.screen, self.generation, self.worker = screen, generation, worker
+
+    def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
+        self.screen.post_message(EventsScreen.CalendarsKnown(self.generation, calendars, shown))
+
+    def page(self, page: EventPage) -> None:
+        self.screen.post_message(EventsScreen.PageLoaded(self.generation, page))
+
+    def failed(self, calendar_id: str, error: CalendarError) -> None:
+        self.screen.post_message(EventsScreen.CalendarFailed(self.generation, calendar_id, error))
+
+    def retrying(self, notice: RetryNotice) -> None:
+        self.screen.post_message(EventsScreen.LoadRetrying(self.generation, notice))
+
+    def cancelled(self) -> bool:
+        return self.worker.is_cancelled
 
 
 class EventsScreen(ReportsWorkerErrors, Screen[None]):
@@ -83,9 +105,27 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         credentials: OAuth2Credentials
 
     @dataclass
-    class PageLoaded(Message):
+    class CalendarsKnown(Message):
         generation: int  # which load: answers to an older one are dropped
+        calendars: list[CalendarInfo]  # empty when the list could not be read
+        shown: list[str]  # the ids whose events are on their way
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
         page: EventPage
+
+    @dataclass
+    class CalendarFailed(Message):
+        """One calendar could not be loaded; the others go on."""
+
+        generation: int
+        calendar_id: str
+        error: CalendarError
+
+    @dataclass
+    class LoadFinished(Message):
+        generation: int
 
     @dataclass
     class LoadRetrying(Message):
@@ -96,12 +136,6 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     class LoadFailed(Message):
         generation: int
         error: CalendarError
-
-    @dataclass
-    class AccountKnown(Message):
-        """Who is signed in: the primary calendar's id."""
-
-        account: str
 
     @dataclass
     class TokenSaveChecked(Message):
@@ -127,10 +161,14 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.config = config
         self.set_reactive(EventsScreen.credentials, credentials)
-        self.calendar_id = config.calendar_id
-        self.calendar_name = config.calendar_id
+        self.chosen_calendars = config.calendar_ids  # None: those ticked in Google Calendar's list
+        self.calendars: dict[str, CalendarInfo] = {}  # the person's list, by id ("primary" too)
+        self.shown_calendars: list[str] = list(config.calendar_ids or ("primary",))
+        self.failed_calendars: dict[str, CalendarError] = {}
+        self.names_from_pages: dict[str, str] = {}  # for calendars not in the list
         self.loader = CalendarLoader(config, credentials)
         self.generation = 0
+        self.agenda_generation = 0  # the load the agenda's events are from
         self.agenda = Agenda(config.zone, DayRange(config.now().date(), config.days))
         self.set_reactive(EventsScreen.day_range, self.agenda.range)
 
@@ -160,15 +198,14 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def load(self) -> None:
         self.generation += 1
         self.fetching = True
+        self.failed_calendars = {}
         self.notice = Text("Loading…")
         zone = self.config.zone
         start, end = self.day_range.bounds(zone)
-        request = RangeRequest(self.calendar_id, start, end, zone.key)
-        self.fetch_events(self.generation, request, find_account=self.account is None)
+        self.fetch_events(self.generation, AgendaRequest(self.chosen_calendars, start, end, zone.key))
 
     @work(thread=True, exclusive=True, group="events", exit_on_error=False)
-    def fetch_events(self, generation: int, request: RangeRequest, *, find_account: bool) -> None:
-        worker = get_current_worker()
+    def fetch_events(self, generation: int, request: AgendaRequest) -> None:
         loader = self.loader
         if loader.credentials is None:
             stored = loader.check_stored_sign_in()
@@ -178,19 +215,14 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             self.post_message(self.StoredSignInUsable(stored.credentials))
             if stored.note:
                 self.app.notify(stored.note, severity="warning", timeout=10)
+        worker = get_current_worker()
         try:
-            account = loader.load_range(
-                request,
-                on_page=lambda page: self.post_message(self.PageLoaded(generation, page)),
-                on_retry=lambda notice: self.post_message(self.LoadRetrying(generation, notice)),
-                cancelled=lambda: worker.is_cancelled,
-                find_account=find_account,
-            )
+            loader.load_agenda(request, PostsToScreen(self, generation, worker))
         except CalendarError as error:
             self.post_message(self.LoadFailed(generation, error))
         else:
-            if account is not None:
-                self.post_message(self.AccountKnown(account))
+            if not worker.is_cancelled:
+                self.post_message(self.LoadFinished(generation))
         finally:
             self.post_message(self.TokenSaveChecked(loader.token_save_problem()))
 
@@ -205,30 +237,77 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def on_events_screen_stored_sign_in_usable(self, message: StoredSignInUsable) -> None:
         self.credentials = message.credentials
 
+    def on_events_screen_calendars_known(self, message: CalendarsKnown) -> None:
+        if message.generation != self.generation:
+            return
+        calendars = {calendar.id: calendar for calendar in message.calendars}
+        primary = next((calendar for calendar in message.calendars if calendar.primary), None)
+        if primary is not None:
+            calendars["primary"] = primary
+            self.account = primary.id
+        self.calendars = calendars
+        self.shown_calendars = message.shown
+        self.agenda.prefer(message.shown)
+        self.agenda_view.colors = {
+            calendar_id: calendar.color for calendar_id, calendar in calendars.items() if calendar.color
+        }
+
     def on_events_screen_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation:
             return
         page = message.page
-        if page.number == 1:
+        if self.agenda_generation != self.generation:  # the first page of this load
             gc.unfreeze()  # the last load's events (see below) may be collected as usual again
-            self.agenda = Agenda(self.config.zone, self.day_range)
-        self.calendar_name = page.calendar_summary
+            self.agenda = Agenda(self.config.zone, self.day_range, self.shown_calendars)
+            self.agenda_generation = self.generation
+        if page.calendar_id not in self.calendars:
+            self.names_from_pages[page.calendar_id] = page.calendar_summary
         self.agenda.add(page.events)
         # Events are long-lived and hold no reference cycles: Python's cyclic collector would walk
         # all of them again at every collection of a big load (40 ms of 250 at 10,000 events).
         # Frozen, they are left out of its walks; reference counting still frees them.
         gc.freeze()
         self.show_lines()
-        if page.last:
-            self.fetching = False
-            self.refreshed_at = self.config.now()
-            self.notice = None
-            self.agenda_view.follow_day = None
-        else:
+        if not page.last:
             self.notice = Text(f"Loading… page {page.number} in")
 
-    def on_events_screen_account_known(self, message: AccountKnown) -> None:
-        self.account = message.account
+    def on_events_screen_calendar_failed(self, message: CalendarFailed) -> None:
+        if message.generation != self.generation:
+            return
+        if message.error.kind == "sign_in":
+            self.generation += 1  # the rest of this load is moot
+            self.fetching = False
+            self.post_message(SignInNeeded(message.error.message))
+            return
+        self.failed_calendars = {**self.failed_calendars, message.calendar_id: message.error}
+
+    def on_events_screen_load_finished(self, message: LoadFinished) -> None:
+        if message.generation != self.generation:
+            return
+        self.fetching = False
+        failed = self.failed_calendars
+        if failed and len(failed) >= len(self.shown_calendars):  # nothing could be loaded
+            self.show_failure(next(iter(failed.values())))
+            return
+        if self.agenda_generation != self.generation:  # no calendar had events to send
+            self.agenda = Agenda(self.config.zone, self.day_range, self.shown_calendars)
+            self.agenda_generation = self.generation
+            self.show_lines()
+        self.refreshed_at = self.config.now()
+        self.agenda_view.follow_day = None
+        self.notice = None
+        for calendar_id, error in failed.items():
+            name = self.calendar_name(calendar_id)
+            self.notify(f"{name}: {error.message} {error.hint}", severity="error", timeout=8)
+        if failed:
+            said = "; ".join(f"{self.calendar_name(id_)}: {error.message}" for id_, error in failed.items())
+            self.notice = Text(f"✗ {said} The other calendars are shown; r tries again.", style="red")
+
+    def calendar_name(self, calendar_id: str) -> str:
+        calendar = self.calendars.get(calendar_id)
+        if calendar is not None:
+            return calendar.summary
+        return self.names_from_pages.get(calendar_id, calendar_id)
 
     def on_events_screen_load_retrying(self, message: LoadRetrying) -> None:
         if message.generation != self.generation:
@@ -243,8 +322,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def on_events_screen_load_failed(self, message: LoadFailed) -> None:
         if message.generation != self.generation:
             return
+        self.show_failure(message.error)
+
+    def show_failure(self, error: CalendarError) -> None:
         self.fetching = False
-        error = message.error
         if error.kind == "sign_in":
             self.post_message(SignInNeeded(error.message))
             return
@@ -300,8 +381,11 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         if self.credentials is None:
             status.append("  ·  Checking the stored sign-in…", style="dim")
             return status
-        if self.calendar_name not in ("primary", self.account):
-            status.append(f"  ·  {self.calendar_name}")
+        shown = self.shown_calendars
+        if len(shown) > 1:
+            status.append(f"  ·  {len(shown)} calendars")
+        elif shown and shown[0] not in ("primary", self.account):
+            status.append(f"  ·  {self.calendar_name(shown[0])}")
         status.append(f"  ·  {self.signed_in_as()}", style="dim")
         if self.refreshed_at is not None:
             status.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
@@ -413,13 +497,13 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         if not self.signed_in():
             return
 
-        def chosen(calendar_id: str | None) -> None:
-            if calendar_id and calendar_id != self.calendar_id:
-                self.calendar_id = calendar_id
-                self.calendar_name = calendar_id
+        def chosen(calendar_ids: tuple[str, ...] | None) -> None:
+            if calendar_ids and calendar_ids != self.chosen_calendars:
+                self.app.remember_calendars(calendar_ids)  # type: ignore[attr-defined]
+                self.chosen_calendars = calendar_ids
                 self.load()
 
-        self.app.push_screen(CalendarPickerScreen(self.loader, self.calendar_id), chosen)
+        self.app.push_screen(CalendarPickerScreen(self.loader, self.shown_calendars), chosen)
 
     def action_sign_out(self) -> None:
         if not self.signed_in():

@@ -3,7 +3,8 @@ and (when there is room) location. Every piece of event text is plain `Text`, ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rich.text import Text
@@ -25,6 +26,7 @@ LOCATION_FROM = 50  # title and location share what is left once it is this wide
 LOCATION_MAX = 40
 ONE_LINE = str.maketrans("\n\r\t\v\f", "     ")
 REPLY_MARKS = {"tentative": "?", "needsAction": "!", "declined": "✗"}
+CALENDAR_BAR = "▌"  # in the event's calendar's colour, where the row's padding was
 WORKING_PLACES = {"homeOffice": "Working from home", "officeLocation": "Working at the office"}
 
 
@@ -44,9 +46,11 @@ class Columns:
 
 @dataclass(frozen=True)
 class Moment:
-    """What a line's look depends on besides the line: now, in the viewer's zone."""
+    """What a line's look depends on besides the line: now, in the viewer's zone, and the colours
+    of the calendars (by id)."""
 
     now: datetime
+    colors: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -108,7 +112,9 @@ def event_line(placement: Placement, width: int, moment: Moment) -> Text:
     style = event_style(placement, moment)
     mark = REPLY_MARKS.get(event.my_response, " ")
     when = "" if event.event_type == "workingLocation" else time_label(placement, zone)
-    line = Text(" ", end="", no_wrap=True)
+    color = moment.colors.get(event.calendar_id)
+    line = Text(end="", no_wrap=True)
+    line.append(CALENDAR_BAR if color else " ", style=color or "")
     line.append_text(_cell(when, TIME_WIDTH, style))
     line.append("  ")
     line.append(mark, style="bold yellow" if mark in "?!" else style)

@@ -70,6 +70,8 @@ class AgendaView(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(-1, repaint=False)
     """The index of the line the cursor is on (always an event); -1 while there is none."""
+    colors: reactive[dict[str, str]] = reactive(dict, init=False)
+    """Each calendar's colour ("#rrggbb"), by calendar id, for the bar at the start of its events."""
 
     @dataclass
     class EventChosen(Message):
@@ -177,7 +179,7 @@ class AgendaView(ScrollView, can_focus=True):
         if index >= len(self.lines):
             return Strip.blank(width, base)
         line = self.lines[index]
-        moment = Moment(self.clock())
+        moment = Moment(self.clock(), self.colors)
         if isinstance(line, DayHeader):
             component = "agenda--today" if line.day == moment.today else "agenda--day"
             style = base + self.get_component_rich_style(component)
@@ -197,6 +199,10 @@ class AgendaView(ScrollView, can_focus=True):
             self._drawn.clear()
         self._drawn[key] = (line, strip)
         return strip
+
+    def watch_colors(self) -> None:
+        self._drawn.clear()
+        self.refresh()
 
     # Keys and mouse
     def action_cursor_up(self) -> None:
