@@ -15,7 +15,7 @@ from tests.fixtures import fixture_path, load_fixture
 from tui.calendar.client import ZONE_MARGIN, CalendarClient, CalendarError, RetryNotice, RetryPolicy
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_api import load_store_from_pages
-from tui.sandbox.calendar_data import HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
+from tui.sandbox.calendar_data import COLLEAGUE, HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
 from tui.sandbox.server import Fault
 
 START = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -98,6 +98,7 @@ def test_calendar_list(sandbox: Sandbox, stored_credentials: OAuth2Credentials) 
     assert [(c.id, c.color, c.selected, c.time_zone) for c in calendars][3:] == [
         (TOKYO, "#fad165", True, "Asia/Tokyo"),
         (OLD_PROJECT, "#ac725e", False, "Europe/London"),
+        (COLLEAGUE, "#cca6ac", False, "Europe/London"),
     ]
 
 
@@ -447,7 +448,7 @@ def test_the_calendar_list_is_asked_for_in_big_pages_and_every_page_is_kept(
 ) -> None:
     sandbox.calendar_api.list_page_size = 2  # Google may send fewer than asked for
     calendars = client_for(sandbox, stored_credentials).calendars()
-    assert [c.id for c in calendars] == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT]
+    assert [c.id for c in calendars] == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT, COLLEAGUE]
     asked = sandbox.requests_to("/calendar/v3/users/me/calendarList")
     assert [request.params.get("maxResults") for request in asked] == ["250", "250", "250"]
     tokens = [request.params.get("pageToken") for request in asked]

@@ -19,7 +19,7 @@ from tui.calendar.client import ZONE_MARGIN
 from tui.calendar.model import Event, parse_event
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
-from tui.sandbox.calendar_data import HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
+from tui.sandbox.calendar_data import COLLEAGUE, HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
 from tui.sandbox.server import Fault
 from tui.screens.event_detail import EventDetailScreen, event_text
 from tui.screens.events import EventsScreen
@@ -194,7 +194,7 @@ async def test_the_calendars_ticked_in_the_picker_are_shown_and_remembered(
         screen = events_screen(app)
         assert screen.shown_calendars == ["primary", TEAM, HOLIDAYS, TOKYO]
         picker = await open_picker(pilot)
-        assert picker.selection_list.option_count == 5
+        assert picker.selection_list.option_count == 6
         assert set(picker.selection_list.selected) == {PRIMARY, TEAM, HOLIDAYS, TOKYO}
         await pilot.press("space", "down", "down", "space", "down", "space")  # primary, holidays, Tokyo
         await pilot.press("enter")
@@ -250,6 +250,25 @@ async def test_each_event_row_starts_with_its_calendars_colour(
         assert seen and all(seen[calendar] == view.colors[calendar] for calendar in seen)
 
 
+async def test_without_colour_each_row_names_its_calendar_instead(
+    app_for, stored_credentials, wait_until, loaded, events_screen, screen_lines, terminal_size, monkeypatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for()
+    async with app.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        rows = {
+            line.event.calendar_id: screen.agenda_view.render_line(y).text
+            for y in range(screen.agenda_view.scrollable_content_region.height)
+            if isinstance(line := screen.agenda_view.lines[y], Placement)
+        }
+        assert rows["primary"].startswith(" ada.lov… ")
+        assert all(not row.startswith("▌") for row in rows.values())
+        if TOKYO in rows:
+            assert rows[TOKYO].startswith(" Tokyo o… ")
+
+
 async def test_calendars_named_for_one_run_are_shown_instead(
     app_for, stored_credentials, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
 ) -> None:
@@ -262,15 +281,36 @@ async def test_calendars_named_for_one_run_are_shown_instead(
         assert "Difference Engine (archive)" in screen.status.plain
 
 
+async def test_a_free_busy_calendar_shows_busy_blocks_and_nothing_more(
+    app_for,
+    stored_credentials,
+    sandbox: Sandbox,
+    wait_until,
+    loaded,
+    events_screen,
+    screen_lines,
+    terminal_size,
+) -> None:
+    app = app_for(calendar_ids=(COLLEAGUE,))
+    async with app.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        events = screen.shown_events
+        assert events and {event.title for event in events} == {"Busy"}
+        assert {event.id for event in events} == expected_events(sandbox, screen, [COLLEAGUE])
+        text = "\n".join(screen_lines(app))
+        assert "Busy" in text and "Engine costs" not in text
+
+
 async def test_a_and_enter_in_the_picker_tick_all_or_none_and_need_one(
     app: GcalApp, open_picker, wait_until, loaded, events_screen, terminal_size, notifications
 ) -> None:
     async with app.run_test(size=terminal_size, notifications=True, message_hook=notifications.hook) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         picker = await open_picker(pilot)
-        assert picker.selection_list.option_count == 5
-        await pilot.press("a")  # four of five were ticked: all
-        assert len(picker.selection_list.selected) == 5
+        assert picker.selection_list.option_count == 6
+        await pilot.press("a")  # four of six were ticked: all
+        assert len(picker.selection_list.selected) == 6
         await pilot.press("a")
         assert picker.selection_list.selected == []
         await pilot.press("enter")

@@ -15,7 +15,7 @@ from tui.calendar.loader import AgendaRequest, CalendarLoader, RangeRequest
 from tui.calendar.model import CalendarInfo
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
-from tui.sandbox.calendar_data import HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
+from tui.sandbox.calendar_data import COLLEAGUE, HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
 from tui.sandbox.server import Fault
 from tui.storage import CredentialsFileError
 
@@ -187,7 +187,14 @@ def test_the_ticked_calendars_load_side_by_side_and_the_hidden_one_does_not(
     sandbox.calendar_api.latency = 0.2
     told = Collected()
     CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
-    assert [calendar.id for calendar in told.calendars] == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT]
+    assert [calendar.id for calendar in told.calendars] == [
+        PRIMARY,
+        TEAM,
+        HOLIDAYS,
+        TOKYO,
+        OLD_PROJECT,
+        COLLEAGUE,
+    ]
     assert told.shown == ["primary", TEAM, HOLIDAYS, TOKYO]
     assert told.calendars_with_pages() == {"primary", TEAM, HOLIDAYS, TOKYO}
     assert not told.failures
@@ -214,7 +221,7 @@ def test_the_calendar_list_is_read_page_by_page_once_a_run(
     sandbox.calendar_api.list_page_size = 2
     loader = CalendarLoader(config, stored_credentials)
     listed = [calendar.id for calendar in loader.calendars()]
-    assert listed == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT]
+    assert listed == [PRIMARY, TEAM, HOLIDAYS, TOKYO, OLD_PROJECT, COLLEAGUE]
     assert len(sandbox.requests_to("/calendar/v3/users/me/calendarList")) == 3
     assert loader.calendars() is loader.calendars()
     assert len(sandbox.requests_to("/calendar/v3/users/me/calendarList")) == 3

@@ -79,16 +79,21 @@ class EventPage:
     time_zone: str
     last: bool
     calendar_id: str = ""  # as asked for ("primary", or an id from the calendar list)
+    access_role: str = ""  # yours on the calendar: "freeBusyReader" sees only when it is busy
 
     @cached_property
     def events(self) -> list[Event]:
         """The items that are events to show (a cancelled one, or one without times, is not)."""
         summary, calendar_id = self.calendar_summary, self.calendar_id
-        return [
+        events = [
             event
             for item in self.items
             if isinstance(item, dict) and (event := parse_event(item, summary, calendar_id)) is not None
         ]
+        if self.access_role == "freeBusyReader":
+            for event in events:
+                event.busy_only = True
+        return events
 
 
 _REFRESH_LOCK = threading.RLock()
@@ -502,6 +507,7 @@ class CalendarClient:
                 safe_text(response.get("timeZone")),
                 request is None,
                 calendar_id,
+                safe_text(response.get("accessRole")),
             )
 
 

@@ -44,6 +44,7 @@ class Event:
         self.calendar = calendar  # the name of the calendar it was read from
         self.calendar_id = calendar_id
         self.also_on: list[str] = []  # the names of the other calendars the same event is on
+        self.busy_only = False  # from a calendar whose owner shares only when they are busy
 
     def __repr__(self) -> str:
         return f"Event(id={self.id!r}, start={self.start!r})"
@@ -156,7 +157,7 @@ class Event:
 
     @property
     def title(self) -> str:
-        return self.summary or "(No title)"
+        return self.summary or ("Busy" if self.busy_only else "(No title)")
 
     @property
     def cancelled(self) -> bool:

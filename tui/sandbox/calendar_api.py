@@ -27,6 +27,9 @@ READ_SCOPES = frozenset(
 API_PREFIX = "/calendar/v3/"
 
 
+FREE_BUSY_FIELDS = ("kind", "etag", "id", "status", "start", "end")
+
+
 def error_body(status: int, reason: str, message: str, domain: str = "global") -> dict[str, Any]:
     return {
         "error": {
@@ -235,6 +238,8 @@ class CalendarApi:
             body["nextPageToken"] = _token(offset + size)
         else:
             body["nextSyncToken"] = "CPDAlvWDx_fakeSyncToken"
+        if entry["accessRole"] == "freeBusyReader":  # only when the owner is busy
+            page = [{key: item[key] for key in FREE_BUSY_FIELDS if key in item} for item in page]
         body["items"] = page
         handler.send_body(200, json.dumps(body).encode(), "application/json; charset=UTF-8")
 

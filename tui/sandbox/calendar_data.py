@@ -19,6 +19,7 @@ TEAM = "c_0fake0team0calendar0id@group.calendar.google.com"
 HOLIDAYS = "en.uk#holiday@group.v.calendar.google.com"
 TOKYO = "c_0fake0tokyo0office@group.calendar.google.com"
 OLD_PROJECT = "c_0fake0difference0engine@group.calendar.google.com"  # not ticked: hidden by default
+COLLEAGUE = "charles.babbage@example.com"  # shared with you as free/busy only
 
 CALENDAR_ENTRIES: list[dict[str, Any]] = [
     {
@@ -66,6 +67,14 @@ CALENDAR_ENTRIES: list[dict[str, Any]] = [
         "timeZone": "Europe/London",
         "accessRole": "owner",
         "backgroundColor": "#ac725e",
+        "foregroundColor": "#000000",
+    },
+    {
+        "id": COLLEAGUE,
+        "summary": "Charles Babbage",
+        "timeZone": "Europe/London",
+        "accessRole": "freeBusyReader",
+        "backgroundColor": "#cca6ac",
         "foregroundColor": "#000000",
     },
 ]
@@ -367,6 +376,11 @@ def _add_other_calendars(store: CalendarStore, day: date, stamp: str) -> None:
     if weekday == 3:
         start, end = _zoned(_at(day, 11), 60)
         store.add(OLD_PROJECT, _event(OLD_PROJECT, f"archive{stamp}", start, end, summary="Archive tidy-up"))
+    if weekday in (0, 3):
+        start, end = _zoned(_at(day, 10), 90)
+        store.add(
+            COLLEAGUE, _event(COLLEAGUE, f"babbage{stamp}", start, end, summary="Engine costs (private)")
+        )
 
 
 def _add_weekly_extras(store: CalendarStore, day: date, stamp: str, offset: int) -> None:

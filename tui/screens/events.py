@@ -248,9 +248,11 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.calendars = calendars
         self.shown_calendars = message.shown
         self.agenda.prefer(message.shown)
-        self.agenda_view.colors = {
-            calendar_id: calendar.color for calendar_id, calendar in calendars.items() if calendar.color
-        }
+        view = self.agenda_view
+        if not self.app.no_color:
+            view.colors = {id_: calendar.color for id_, calendar in calendars.items() if calendar.color}
+        elif len(message.shown) > 1:  # told apart by name, as colours are not shown (NO_COLOR)
+            view.short_names = {id_: calendar.summary for id_, calendar in calendars.items()}
 
     def on_events_screen_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation:

@@ -26,6 +26,7 @@ LOCATION_FROM = 50  # title and location share what is left once it is this wide
 LOCATION_MAX = 40
 ONE_LINE = str.maketrans("\n\r\t\v\f", "     ")
 REPLY_MARKS = {"tentative": "?", "needsAction": "!", "declined": "✗"}
+NAME_WIDTH = 8  # the calendar's short name, in place of its colour under NO_COLOR
 CALENDAR_BAR = "▌"  # in the event's calendar's colour, where the row's padding was
 WORKING_PLACES = {"homeOffice": "Working from home", "officeLocation": "Working at the office"}
 
@@ -46,11 +47,12 @@ class Columns:
 
 @dataclass(frozen=True)
 class Moment:
-    """What a line's look depends on besides the line: now, in the viewer's zone, and the colours
-    of the calendars (by id)."""
+    """What a line's look depends on besides the line: now, in the viewer's zone, and how each
+    calendar is told apart (by id): by its colour, or without colour (NO_COLOR) by a short name."""
 
     now: datetime
     colors: Mapping[str, str] = field(default_factory=dict)
+    short_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -108,13 +110,17 @@ def event_line(placement: Placement, width: int, moment: Moment) -> Text:
     event = placement.event
     zone = moment.now.tzinfo
     assert zone is not None
-    columns = Columns.for_width(width)
+    short_names = moment.short_names
+    columns = Columns.for_width(width - (NAME_WIDTH + 1 if short_names else 0))
     style = event_style(placement, moment)
     mark = REPLY_MARKS.get(event.my_response, " ")
     when = "" if event.event_type == "workingLocation" else time_label(placement, zone)
     color = moment.colors.get(event.calendar_id)
     line = Text(end="", no_wrap=True)
     line.append(CALENDAR_BAR if color else " ", style=color or "")
+    if short_names:
+        line.append_text(_cell(short_names.get(event.calendar_id, ""), NAME_WIDTH, "dim"))
+        line.append(" ")
     line.append_text(_cell(when, TIME_WIDTH, style))
     line.append("  ")
     line.append(mark, style="bold yellow" if mark in "?!" else style)

@@ -72,6 +72,8 @@ class AgendaView(ScrollView, can_focus=True):
     """The index of the line the cursor is on (always an event); -1 while there is none."""
     colors: reactive[dict[str, str]] = reactive(dict, init=False)
     """Each calendar's colour ("#rrggbb"), by calendar id, for the bar at the start of its events."""
+    short_names: reactive[dict[str, str]] = reactive(dict, init=False)
+    """Each calendar's short name, by id, shown in a column when colours are not (NO_COLOR)."""
 
     @dataclass
     class EventChosen(Message):
@@ -179,7 +181,7 @@ class AgendaView(ScrollView, can_focus=True):
         if index >= len(self.lines):
             return Strip.blank(width, base)
         line = self.lines[index]
-        moment = Moment(self.clock(), self.colors)
+        moment = Moment(self.clock(), self.colors, self.short_names)
         if isinstance(line, DayHeader):
             component = "agenda--today" if line.day == moment.today else "agenda--day"
             style = base + self.get_component_rich_style(component)
@@ -201,6 +203,12 @@ class AgendaView(ScrollView, can_focus=True):
         return strip
 
     def watch_colors(self) -> None:
+        self._draw_all_again()
+
+    def watch_short_names(self) -> None:
+        self._draw_all_again()
+
+    def _draw_all_again(self) -> None:
         self._drawn.clear()
         self.refresh()
 
