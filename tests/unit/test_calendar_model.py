@@ -529,3 +529,30 @@ def test_all_day_events_name_their_days_wherever_the_viewer_is(first: str, end: 
     )
     assert event is not None
     assert format_when(event, KOLKATA, date(2026, 11, 26)) == when
+
+
+def test_the_filter_looks_in_guests_the_organizer_and_calendar_names_too() -> None:
+    event = parse_event(
+        {
+            "id": "meet",
+            "summary": "Planning",
+            "start": {"dateTime": "2026-11-26T10:00:00Z"},
+            "end": {"dateTime": "2026-11-26T11:00:00Z"},
+            "organizer": {"email": "boss@example.com", "displayName": "The Boss"},
+            "attendees": [{"email": "mary.somerville@example.com", "displayName": "Mary Somerville"}],
+        },
+        "Analytical Engine team",
+        "team",
+    )
+    assert event is not None
+    event.also_on.append("Tokyo office")
+    for words in (
+        "planning",
+        "mary somerville",
+        "mary.somerville@example.com",
+        "the boss",
+        "engine team",
+        "tokyo",
+    ):
+        assert words in event.search_text, words
+    assert "lisbon" not in event.search_text

@@ -152,8 +152,11 @@ class Event:
 
     @cached_property
     def search_text(self) -> str:
-        """What the filter looks in: title, place and description, case-folded."""
-        return f"{self.summary}\n{self.location}\n{self.description}".casefold()
+        """What the filter looks in, case-folded: title, place, description, the guests' names and
+        addresses, the organizer, and the names of the calendars the event is on."""
+        people = (f"{person.name} {person.email}" for person in self.attendees)
+        parts = (self.summary, self.location, self.description, *people, self.organizer, self.calendar)
+        return "\n".join((*parts, *self.also_on)).casefold()
 
     @property
     def title(self) -> str:
