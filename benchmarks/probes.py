@@ -3,7 +3,7 @@
 python benchmarks/probes.py startup-app
 python benchmarks/probes.py startup-app-link
 python benchmarks/probes.py startup-bare
-python benchmarks/probes.py table API_ROOT CLIENT_SECRETS CREDENTIALS
+python benchmarks/probes.py table API_ROOT CLIENT_SECRETS CREDENTIALS [CALENDAR_ID ...]
 python benchmarks/probes.py sign-in API_ROOT CLIENT_SECRETS
 python benchmarks/probes.py quickstart API_ROOT CREDENTIALS
 python benchmarks/probes.py keys API_ROOT CLIENT_SECRETS CREDENTIALS
@@ -123,7 +123,7 @@ def calendar_config(api_root: str, secrets: str, credentials: str) -> Any:
     )
 
 
-def table(api_root: str, secrets: str, credentials: str) -> None:
+def table(api_root: str, secrets: str, credentials: str, *calendar_ids: str) -> None:
     """From reading the stored credentials to the frame that shows every row and the count.
 
     As in the quickstart, whose clock starts after its imports and before `Storage(...).get()`, the
@@ -153,7 +153,9 @@ def table(api_root: str, secrets: str, credentials: str) -> None:
             return True
         return False
 
-    drawn = run_until(calendar_config(api_root, secrets, credentials), done)
+    config = calendar_config(api_root, secrets, credentials)
+    config.calendar_ids = calendar_ids or None  # none named: every calendar ticked in the list
+    drawn = run_until(config, done)
     report(seconds=drawn - begun[0], from_start_seconds=drawn - STARTED, rows=rows[0])
 
 

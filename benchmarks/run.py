@@ -30,6 +30,7 @@ TARGETS = {
     "peak_rss_mb_at_10000": 150.0,
     "key_p95_ms": 100.0,
     "sign_in_to_rows_ratio": 2.0,
+    "merged_calendars_ratio": 1.5,
 }
 
 
@@ -41,7 +42,9 @@ class Emulator:
 
 
 @contextmanager
-def emulator(events: int, page_size: int = 2500, latency: float = 0.0) -> Iterator[Emulator]:
+def emulator(
+    events: int, page_size: int = 2500, latency: float = 0.0, calendars: int = 1
+) -> Iterator[Emulator]:
     with tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as directory:
         secrets, credentials = f"{directory}/client_secrets.json", f"{directory}/credentials.json"
         process = subprocess.Popen(
@@ -59,6 +62,8 @@ def emulator(events: int, page_size: int = 2500, latency: float = 0.0) -> Iterat
                 str(page_size),
                 "--latency",
                 str(latency),
+                "--calendars",
+                str(calendars),
             ],
             stdout=subprocess.PIPE,
             text=True,
@@ -179,6 +184,26 @@ def responsiveness(events: int, page_size: int, latency: float, repeat: int) -> 
     }
 
 
+def merged(calendars: int, events: int, page_size: int, latency: float, repeat: int) -> dict[str, float]:
+    """Every calendar merged into the agenda, against one of them alone, on the same emulator."""
+    merged_runs, single_runs = [], []
+    with emulator(events, page_size, latency, calendars) as served:
+        arguments = (served.api_root, served.client_secrets, served.credentials)
+        for _ in range(repeat):
+            merged_runs.append(probe("table", *arguments))
+            single_runs.append(probe("table", *arguments, "primary"))
+    assert all(run["rows"] == events * calendars for run in merged_runs), "not every event arrived"
+    assert all(run["rows"] == events for run in single_runs), "not every event arrived"
+    return {
+        "calendars": calendars,
+        "events_per_calendar": events,
+        "latency_per_page_s": latency,
+        "merged_seconds": median(merged_runs, "seconds"),
+        "one_calendar_seconds": median(single_runs, "seconds"),
+        "ratio": paired_ratio(merged_runs, single_runs),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -199,6 +224,7 @@ def main() -> None:
         "startup": startup(11 if not args.smoke else 1),  # a short figure, and noisy: more runs
         "growth": [throughput(size, repeat if size <= 10000 else 2) for size in sizes],
         "sign_in": sign_in(sizes[1], 7 if not args.smoke else 1),
+        "merged": merged(10, 1000, 250, 0.3, 3) if not args.smoke else merged(3, 50, 25, 0.05, 1),
         "responsiveness": responsiveness(
             keys_events, keys_page, 0.05 if args.smoke else 0.3, 1 if args.smoke else 3
         ),
@@ -240,6 +266,12 @@ def main() -> None:
     print(
         f"{label:<44}{first['app_seconds']:>12.3f}{first['quickstart_seconds']:>12.3f}{first['ratio']:>8.2f}"
         f"{'≤ 2':>10}"
+    )
+    both: dict[str, float] = results["merged"]  # type: ignore[assignment]
+    label = f"{both['calendars']} calendars merged, vs 1 alone (s)"
+    print(
+        f"{label:<44}{both['merged_seconds']:>12.3f}{both['one_calendar_seconds']:>12.3f}{both['ratio']:>8.2f}"
+        f"{'≤ 1.5':>10}"
     )
     print(f"{'keys while pages stream, p95 to paint (ms)':<44}{keys['p95_ms']:>12.1f}{'':>20}{'≤ 100':>10}")
     print(f"{'keys while pages stream, p95 handled (ms)':<44}{keys['handled_p95_ms']:>12.1f}")

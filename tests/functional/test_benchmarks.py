@@ -29,4 +29,5 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert [row["events"] for row in figures["growth"]] == [60, 120]
     assert all(row["app_seconds"] > 0 and row["quickstart_seconds"] > 0 for row in figures["growth"])
     assert figures["responsiveness"]["presses"] > 0
+    assert figures["merged"]["calendars"] == 3 and figures["merged"]["merged_seconds"] > 0
     assert "start-up to sign-in screen painted" in result.stdout

@@ -39,15 +39,18 @@ def main() -> None:
     )
     parser.add_argument("--bulk", type=int, metavar="N", help="serve N plain events instead of the sample")
     parser.add_argument(
+        "--calendars", type=int, default=1, metavar="K", help="with --bulk: N events on each of K calendars"
+    )
+    parser.add_argument(
         "--page-size", type=int, default=2500, help="the most events on one page (default 2500)"
     )
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds added to each Calendar request (default 0)"
     )
     args = parser.parse_args()
-    sandbox = Sandbox(calendars=bulk(date.today(), args.bulk) if args.bulk is not None else None).start(
-        args.port
-    )
+    sandbox = Sandbox(
+        calendars=bulk(date.today(), args.bulk, args.calendars) if args.bulk is not None else None
+    ).start(args.port)
     sandbox.calendar_api.page_size = args.page_size
     sandbox.write_client_secrets(args.client_secrets, args.client_type)
     if args.credentials:

@@ -495,17 +495,32 @@ def _add_new_york_series(store: CalendarStore, first: date) -> None:
         day += timedelta(days=7)
 
 
-def bulk(today: date, count: int, calendar_id: str = PRIMARY) -> CalendarStore:
-    """`count` plain timed events spread over the 30 days from local midnight `today`, for
-    benchmarks: all of them fall in the 30 days the app and the quickstart ask for, in any zone."""
+def bulk(today: date, count: int, calendars: int = 1) -> CalendarStore:
+    """`count` plain timed events on each of `calendars` calendars (the primary and others, all
+    ticked), spread over the 30 days from local midnight `today`, for benchmarks: all of them fall
+    in the 30 days the app and the quickstart ask for, in any zone."""
     store = CalendarStore()
+    primary = dict(CALENDAR_ENTRIES[0])
+    others = [
+        {
+            **CALENDAR_ENTRIES[1],
+            "id": f"c_bulk{number}@group.calendar.google.com",
+            "summary": f"Bulk {number}",
+        }
+        for number in range(1, calendars)
+    ]
+    store.entries = [primary, *others]
     base = datetime.combine(today, time(), local_zone())  # the app's and quickstart's first midnight
     step = timedelta(days=30) / max(count, 1)
-    for number in range(count):
-        start, end = _timed(base + step * number, 30)
-        store.add(
-            calendar_id,
-            _event(calendar_id, f"bulk{number}", start, end, summary=f"Event {number}", location="Room 4"),
-        )
+    for index, entry in enumerate(store.entries):
+        calendar_id, prefix = entry["id"], f"bulk{index}n" if index else "bulk"  # each its own events
+        for number in range(count):
+            start, end = _timed(base + step * number, 30)
+            store.add(
+                calendar_id,
+                _event(
+                    calendar_id, f"{prefix}{number}", start, end, summary=f"Event {number}", location="Room 4"
+                ),
+            )
     store.sort()
     return store
