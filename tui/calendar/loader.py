@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tui.calendar.model import CalendarInfo
 
 
-MOST_AT_ONCE = 8  # calendars loaded at the same time; more wait for a free thread
+MOST_AT_ONCE = 16  # calendars loaded at the same time; more wait for a free thread
 
 
 class AgendaListener(Protocol):
@@ -171,7 +171,7 @@ class CalendarLoader:
             )
             if chosen is None:
                 others = calendars_shown(calendars)[1:]
-                run_side_by_side([partial(load, c) for c in others], MOST_AT_ONCE - 1, listener.cancelled)
+                run_side_by_side([partial(load, c) for c in others], MOST_AT_ONCE, listener.cancelled)
 
         first = list(request.calendar_ids) if request.calendar_ids is not None else ["primary"]
         jobs = [list_then_the_rest, *(partial(load, calendar_id) for calendar_id in first)]
