@@ -240,7 +240,7 @@ async def test_each_event_row_starts_with_its_calendars_colour(
             line = (
                 view.lines[view.scroll_offset.y + y] if view.scroll_offset.y + y < len(view.lines) else None
             )
-            if isinstance(line, Placement):
+            if isinstance(line, Placement) and not line.event.color_id:  # (an event's own colour wins)
                 first = next(iter(view.render_line(y)))
                 assert first.text == "▌"
                 assert first.style is not None and first.style.color is not None
@@ -248,6 +248,24 @@ async def test_each_event_row_starts_with_its_calendars_colour(
                     first.style.color.triplet.hex if first.style.color.triplet else ""
                 )
         assert seen and all(seen[calendar] == view.colors[calendar] for calendar in seen)
+
+
+async def test_an_events_own_colour_wins_over_its_calendars(
+    app: GcalApp, wait_until, loaded, events_screen, terminal_size
+) -> None:
+    async with app.run_test(size=terminal_size) as pilot:
+        await wait_until(pilot, lambda: loaded(app) and events_screen(app).agenda_view.event_colors)
+        view = events_screen(app).agenda_view
+        lunch = next(
+            i for i, line in enumerate(view.lines) if isinstance(line, Placement) and line.event.color_id
+        )
+        view.move_to(lunch, 1)
+        await pilot.pause()
+        y = lunch - view.scroll_offset.y
+        bar = next(iter(view.render_line(y)))
+        assert bar.style is not None and bar.style.color is not None and bar.style.color.triplet is not None
+        assert view.lines[lunch].event.summary == "Lunch"
+        assert bar.style.color.triplet.hex == "#fbd75b" != view.colors[view.lines[lunch].event.calendar_id]
 
 
 async def test_without_colour_each_row_names_its_calendar_instead(

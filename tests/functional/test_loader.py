@@ -156,9 +156,13 @@ class Collected:
         self.shown: list[str] = []
         self.pages: list[EventPage] = []
         self.failures: dict[str, CalendarError] = {}
+        self.event_colors: dict[str, str] = {}
 
     def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
         self.calendars, self.shown = calendars, shown
+
+    def event_colors_known(self, event_colors: dict[str, str]) -> None:
+        self.event_colors = event_colors
 
     def page(self, page: EventPage) -> None:
         with self.lock:
@@ -201,6 +205,7 @@ def test_the_ticked_calendars_load_side_by_side_and_the_hidden_one_does_not(
     assert sandbox.calendar_api.most_in_flight >= 3  # the others together, after the list
     tokyo = [event for page in told.pages if page.calendar_id == TOKYO for event in page.events]
     assert tokyo and {event.calendar for event in tokyo} == {"Tokyo office 東京"}
+    assert len(told.event_colors) == 11 and told.event_colors["5"] == "#fbd75b"
 
 
 def test_chosen_calendars_start_at_once_and_one_that_fails_leaves_the_others(

@@ -22,7 +22,7 @@ from oauth2client import client
 from tui.auth.flow import TOKEN_ERROR_CODES, split_flow_error
 from tui.bounded_http import NETWORK_ERRORS, AnswerTooLarge, BoundedHttp
 from tui.calendar.errors import CalendarError
-from tui.calendar.model import CalendarInfo, Event, parse_calendar, parse_event
+from tui.calendar.model import CalendarInfo, Event, color_value, parse_calendar, parse_event
 from tui.config import DEFAULT_TIMEOUT_SECONDS, AppConfig
 from tui.credentials_store import usable_access_token
 from tui.text import clip, safe_text
@@ -96,6 +96,7 @@ class EventPage:
         return events
 
 
+MOST_COLORS = 100  # Google has 11 event colours; a palette is read no further
 _REFRESH_LOCK = threading.RLock()
 T = TypeVar("T")
 
@@ -455,6 +456,17 @@ class CalendarClient:
                 "Show fewer days (d), or another calendar (c).",
             )
         tokens_seen.add(token)
+
+    def event_colors(self) -> dict[str, str]:
+        """Google's palette for events: each `colorId` and its colour ("#rrggbb")."""
+        palette = self._execute(self.service.colors().get()).get("event")
+        if not isinstance(palette, dict):
+            return {}
+        return {
+            str(color_id): color
+            for color_id, entry in list(palette.items())[:MOST_COLORS]
+            if isinstance(entry, dict) and (color := color_value(entry.get("background")))
+        }
 
     def calendars(self) -> list[CalendarInfo]:
         calendars: list[CalendarInfo] = []

@@ -37,6 +37,9 @@ class AgendaListener(Protocol):
     def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
         """The calendar list (empty if it could not be read) and the ids whose events follow."""
 
+    def event_colors_known(self, event_colors: dict[str, str]) -> None:
+        """Google's event palette (`colorId` to colour), unless it could not be read."""
+
     def page(self, page: EventPage) -> None: ...
 
     def failed(self, calendar_id: str, error: CalendarError) -> None:
@@ -82,6 +85,8 @@ class CalendarLoader:
         self.config = config
         self.credentials = credentials
         self._calendars: list[CalendarInfo] | None = None
+        self._event_colors: dict[str, str] | None = None
+        self._colors_lock = threading.Lock()
         self._calendars_lock = threading.Lock()
 
     def check_stored_sign_in(self) -> StoredSignIn:
@@ -137,10 +142,26 @@ class CalendarLoader:
                     self._calendars = calendar.calendars()
             return self._calendars
 
+    def event_colors(self) -> dict[str, str]:
+        """Google's event palette, asked for once a run; empty when it cannot be read (the events
+        then take their calendars' colours)."""
+        from tui.calendar.client import connect  # deferred
+
+        assert self.credentials is not None, "check_stored_sign_in first"
+        with self._colors_lock:
+            if self._event_colors is None:
+                try:
+                    with connect(self.config, self.credentials) as calendar:
+                        self._event_colors = calendar.event_colors()
+                except CalendarError:
+                    return {}
+            return self._event_colors
+
     def load_agenda(self, request: AgendaRequest, listener: AgendaListener) -> None:
-        """The calendar list and the events of every calendar shown, side by side (a thread and a
-        connection each: httplib2 is not thread-safe). The primary calendar, or the chosen ones,
-        start at once, beside the calendar list; the others ticked in the list once it is read."""
+        """The calendar list, the event palette and the events of every calendar shown, side by side
+        (a thread and a connection each: httplib2 is not thread-safe). The primary calendar, or the
+        chosen ones, start at once, beside the calendar list; the others ticked in the list once it
+        is read."""
         from tui.calendar.client import connect  # deferred
 
         assert self.credentials is not None, "check_stored_sign_in first"
@@ -173,8 +194,12 @@ class CalendarLoader:
                 others = calendars_shown(calendars)[1:]
                 run_side_by_side([partial(load, c) for c in others], MOST_AT_ONCE, listener.cancelled)
 
+        def palette() -> None:
+            if colors := self.event_colors():
+                listener.event_colors_known(colors)
+
         first = list(request.calendar_ids) if request.calendar_ids is not None else ["primary"]
-        jobs = [list_then_the_rest, *(partial(load, calendar_id) for calendar_id in first)]
+        jobs = [list_then_the_rest, palette, *(partial(load, calendar_id) for calendar_id in first)]
         run_side_by_side(jobs, MOST_AT_ONCE, listener.cancelled)
 
     def token_save_problem(self) -> str | None:

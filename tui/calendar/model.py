@@ -76,6 +76,11 @@ class Event:
         return description_text(raw) if isinstance(raw, str) else ""
 
     @cached_property
+    def color_id(self) -> str:
+        """The event's own colour, a key of Google's event palette; "" for its calendar's."""
+        return self._field("colorId")
+
+    @cached_property
     def time_zone(self) -> str:
         return safe_text((self.item.get("start") or {}).get("timeZone"))
 

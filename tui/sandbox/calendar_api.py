@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.sandbox.calendar_data import CalendarStore, rfc3339
+from tui.sandbox.calendar_data import EVENT_COLORS, CalendarStore, rfc3339
 
 if TYPE_CHECKING:
     from tui.sandbox.server import _Handler
@@ -149,6 +149,17 @@ class CalendarApi:
         path = handler.path.split("?", 1)[0].removeprefix(API_PREFIX)
         if path == "users/me/calendarList":
             self.calendar_list(handler, params)
+            return
+        if path == "colors":
+            handler.send_json(
+                200,
+                {
+                    "kind": "calendar#colors",
+                    "updated": "2012-02-14T00:00:00.000Z",
+                    "calendar": {},
+                    "event": EVENT_COLORS,
+                },
+            )
             return
         parts = path.split("/")
         if len(parts) == 3 and parts[0] == "calendars" and parts[2] == "events":

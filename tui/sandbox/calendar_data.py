@@ -79,6 +79,15 @@ CALENDAR_ENTRIES: list[dict[str, Any]] = [
     },
 ]
 
+# Google's event colours, as its `colors` endpoint sends them (an event's `colorId` names one).
+EVENT_COLORS = {
+    number: {"background": background, "foreground": "#1d1d1d"}
+    for number, background in {
+        "1": "#a4bdfc", "2": "#7ae7bf", "3": "#dbadff", "4": "#ff887c", "5": "#fbd75b", "6": "#ffb878",
+        "7": "#46d6db", "8": "#e1e1e1", "9": "#5484ed", "10": "#51b749", "11": "#dc2127",
+    }.items()
+}  # fmt: skip
+
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
 TOKYO_ZONE = ZoneInfo("Asia/Tokyo")
@@ -293,6 +302,8 @@ def generate(
                 title = ""
             if title:
                 extra["summary"] = title
+            if title == "Lunch":
+                extra["colorId"] = "5"  # its own colour, not its calendar's
             place = rng.choice(places)
             if place:
                 extra["location"] = place

@@ -97,6 +97,7 @@ class Sandbox:
         self._prefix_routes: list[tuple[str, str, str, Route]] = [
             ("GET", f"{API_PREFIX}users/me/calendarList", "calendarList", self._calendar_route),
             ("GET", f"{API_PREFIX}calendars/", "events", self._calendar_route),
+            ("GET", f"{API_PREFIX}colors", "colors", self._calendar_route),
         ]
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None

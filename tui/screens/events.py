@@ -53,6 +53,9 @@ class PostsToScreen:
     def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
         self.screen.post_message(EventsScreen.CalendarsKnown(self.generation, calendars, shown))
 
+    def event_colors_known(self, event_colors: dict[str, str]) -> None:
+        self.screen.post_message(EventsScreen.EventColorsKnown(event_colors))
+
     def page(self, page: EventPage) -> None:
         self.screen.post_message(EventsScreen.PageLoaded(self.generation, page))
 
@@ -109,6 +112,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         generation: int  # which load: answers to an older one are dropped
         calendars: list[CalendarInfo]  # empty when the list could not be read
         shown: list[str]  # the ids whose events are on their way
+
+    @dataclass
+    class EventColorsKnown(Message):
+        event_colors: dict[str, str]  # Google's palette: an event's colorId to its colour
 
     @dataclass
     class PageLoaded(Message):
@@ -253,6 +260,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             view.colors = {id_: calendar.color for id_, calendar in calendars.items() if calendar.color}
         elif len(message.shown) > 1:  # told apart by name, as colours are not shown (NO_COLOR)
             view.short_names = {id_: calendar.summary for id_, calendar in calendars.items()}
+
+    def on_events_screen_event_colors_known(self, message: EventColorsKnown) -> None:
+        if not self.app.no_color:
+            self.agenda_view.event_colors = message.event_colors
 
     def on_events_screen_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation:

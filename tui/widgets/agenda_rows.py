@@ -53,6 +53,7 @@ class Moment:
     now: datetime
     colors: Mapping[str, str] = field(default_factory=dict)
     short_names: Mapping[str, str] = field(default_factory=dict)
+    event_colors: Mapping[str, str] = field(default_factory=dict)  # an event's own colorId wins
 
     @property
     def today(self) -> date:
@@ -115,7 +116,9 @@ def event_line(placement: Placement, width: int, moment: Moment) -> Text:
     style = event_style(placement, moment)
     mark = REPLY_MARKS.get(event.my_response, " ")
     when = "" if event.event_type == "workingLocation" else time_label(placement, zone)
-    color = moment.colors.get(event.calendar_id)
+    color = (moment.event_colors.get(event.color_id) if event.color_id else None) or moment.colors.get(
+        event.calendar_id
+    )
     line = Text(end="", no_wrap=True)
     line.append(CALENDAR_BAR if color else " ", style=color or "")
     if short_names:

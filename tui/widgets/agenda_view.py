@@ -72,6 +72,8 @@ class AgendaView(ScrollView, can_focus=True):
     """The index of the line the cursor is on (always an event); -1 while there is none."""
     colors: reactive[dict[str, str]] = reactive(dict, init=False)
     """Each calendar's colour ("#rrggbb"), by calendar id, for the bar at the start of its events."""
+    event_colors: reactive[dict[str, str]] = reactive(dict, init=False)
+    """Google's event palette: an event's own `colorId` to the colour that wins over its calendar's."""
     short_names: reactive[dict[str, str]] = reactive(dict, init=False)
     """Each calendar's short name, by id, shown in a column when colours are not (NO_COLOR)."""
 
@@ -181,7 +183,7 @@ class AgendaView(ScrollView, can_focus=True):
         if index >= len(self.lines):
             return Strip.blank(width, base)
         line = self.lines[index]
-        moment = Moment(self.clock(), self.colors, self.short_names)
+        moment = Moment(self.clock(), self.colors, self.short_names, self.event_colors)
         if isinstance(line, DayHeader):
             component = "agenda--today" if line.day == moment.today else "agenda--day"
             style = base + self.get_component_rich_style(component)
@@ -206,6 +208,9 @@ class AgendaView(ScrollView, can_focus=True):
         self._draw_all_again()
 
     def watch_short_names(self) -> None:
+        self._draw_all_again()
+
+    def watch_event_colors(self) -> None:
         self._draw_all_again()
 
     def _draw_all_again(self) -> None:
