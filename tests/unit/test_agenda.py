@@ -538,3 +538,20 @@ def test_the_same_uid_at_another_start_or_on_the_same_calendar_is_another_event(
         "weekly_2",
     ]
     assert [p.event.also_on for p in placements(agenda)] == [[], [], ["team"], []]
+
+
+def test_merging_starts_when_a_second_calendar_is_known_even_after_the_first_pages() -> None:
+    """The primary calendar's first page can come before the calendar list says which others
+    follow: its meetings are then looked up when the order grows."""
+    item = {
+        "id": "review",
+        "iCalUID": "review@google.com",
+        "start": {"dateTime": "2026-11-26T15:30:00Z"},
+        "end": {"dateTime": "2026-11-26T16:15:00Z"},
+    }
+    agenda = Agenda(UTC, DayRange(date(2026, 11, 26), 1), ["primary"])
+    agenda.add([e for e in [parse_event(dict(item), "Mine", "primary")] if e is not None])
+    agenda.prefer(["primary", "team"])
+    agenda.add([e for e in [parse_event(dict(item), "Team", "team")] if e is not None])
+    shown = placements(agenda)
+    assert [(p.event.calendar_id, p.event.also_on) for p in shown] == [("primary", ["Team"])]

@@ -74,19 +74,31 @@ class Agenda:
         self.range = days
         self._by_day: dict[date, list[Placement]] = {}
         self._unsorted: set[date] = set()
-        self._meetings: dict[tuple[str, datetime | date], list[Placement]] = {}
+        # Meetings by (iCalUID, start), kept only once there is more than one calendar to merge.
+        self._meetings: dict[tuple[str, datetime | date], list[Placement]] | None = None
         self._rank: dict[str, int] = {}
         self.prefer(calendar_order)
 
     def prefer(self, calendar_order: Sequence[str]) -> None:
         """Which calendar's copy of a shared meeting is shown: the first in this order."""
         self._rank = {calendar_id: rank for rank, calendar_id in enumerate(calendar_order)}
+        if len(calendar_order) > 1 and self._meetings is None:
+            self._meetings = {}
+            for placements in self._by_day.values():
+                for placement in placements:
+                    self._remember_meeting(placement)
+
+    def _remember_meeting(self, placement: Placement) -> None:
+        assert self._meetings is not None
+        event = placement.event
+        if type(uid := event.item.get("iCalUID")) is str and uid:
+            self._meetings.setdefault((uid, event.start), []).append(placement)
 
     def _placed_already(self, event: Event) -> bool:
         """Whether `event` is a meeting placed already from another calendar; if so it is merged
         into that one (and takes its place when its calendar comes first)."""
         uid = event.item.get("iCalUID")
-        if type(uid) is not str or not uid:
+        if self._meetings is None or type(uid) is not str or not uid:
             return False
         placed = self._meetings.get((uid, event.start))
         if placed is None:
@@ -105,9 +117,10 @@ class Agenda:
 
     def add(self, events: Iterable[Event]) -> None:
         zone, first_day, last_day = self.zone, self.range.first, self.range.last
-        by_day, unsorted, meetings = self._by_day, self._unsorted, self._meetings
+        by_day, unsorted = self._by_day, self._unsorted
+        merging = self._meetings is not None
         for event in events:
-            if self._placed_already(event):
+            if merging and self._placed_already(event):
                 continue
             item = event.item
             start, end = event.start, event.end
@@ -144,8 +157,8 @@ class Agenda:
                 else:
                     by_day[day] = [placement]
                 unsorted.add(day)
-                if type(uid := item.get("iCalUID")) is str and uid:
-                    meetings.setdefault((uid, start), []).append(placement)
+                if merging:
+                    self._remember_meeting(placement)
 
     def lines(self, keep: Callable[[Event], bool] | None = None) -> list[AgendaLine]:
         """A header for each day with events (that `keep` keeps), then its events in order."""
