@@ -698,3 +698,21 @@ def test_each_failed_refresh_that_keeps_the_sign_in_says_so_and_is_retried(
             "Check your network, then press r to retry.",
             reason,
         )
+
+
+def test_a_free_busy_calendar_gives_busy_blocks_and_a_calendar_its_own_name(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials
+) -> None:
+    client = client_for(sandbox, stored_credentials)
+    busy = list(client.event_pages(COLLEAGUE, START, END))
+    assert [(page.calendar_id, page.access_role, page.calendar_summary) for page in busy] == [
+        (COLLEAGUE, "freeBusyReader", "Charles Babbage")
+    ]
+    events = busy[0].events
+    assert events and {(event.title, event.busy_only, event.calendar_id) for event in events} == {
+        ("Busy", True, COLLEAGUE)
+    }
+    team = next(iter(client.event_pages(TEAM, START, END)))
+    assert (team.access_role, team.calendar_summary) == ("writer", "Analytical Engine team")
+    assert team.events and not any(event.busy_only for event in team.events)
+    assert {event.title for event in team.events} != {"Busy"}

@@ -76,7 +76,6 @@ class EventPage:
     number: int
     items: list[Any]
     calendar_summary: str
-    time_zone: str
     last: bool
     calendar_id: str = ""  # as asked for ("primary", or an id from the calendar list)
     access_role: str = ""  # yours on the calendar: "freeBusyReader" sees only when it is busy
@@ -516,7 +515,6 @@ class CalendarClient:
                 number,
                 items if isinstance(items, list) else [],
                 clip(safe_text(response.get("summary")), 200) or calendar_id,
-                safe_text(response.get("timeZone")),
                 request is None,
                 calendar_id,
                 safe_text(response.get("accessRole")),
