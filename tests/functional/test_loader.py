@@ -23,22 +23,17 @@ START = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=
 PRIMARY_RANGE = RangeRequest("primary", START, START + dt.timedelta(days=30), "Europe/London")
 
 
-def load(  # type: ignore[no-untyped-def]
-    loader: CalendarLoader,
-    *,
-    cancel_after: int | None = None,
-    find_account: bool = True,
-    notices: list[RetryNotice] | None = None,
-):
+def load(
+    loader: CalendarLoader, *, cancel_after: int | None = None, notices: list[RetryNotice] | None = None
+) -> list[EventPage]:
     pages: list[EventPage] = []
-    account = loader.load_range(
+    loader.load_range(
         PRIMARY_RANGE,
         on_page=pages.append,
         on_retry=notices.append if notices is not None else lambda notice: None,
         cancelled=lambda: cancel_after is not None and len(pages) >= cancel_after,
-        find_account=find_account,
     )
-    return pages, account
+    return pages
 
 
 def test_without_credentials_the_stored_ones_are_checked_then_used(
@@ -48,8 +43,8 @@ def test_without_credentials_the_stored_ones_are_checked_then_used(
     assert loader.credentials is None
     stored = loader.check_stored_sign_in()
     assert stored.credentials is not None and loader.credentials is stored.credentials
-    pages, account = load(loader)
-    assert pages and account == PRIMARY
+    assert load(loader)
+    assert [calendar.id for calendar in loader.calendars() if calendar.primary] == [PRIMARY]
 
 
 def test_a_stored_sign_in_that_cannot_be_used_is_not_taken(config: AppConfig) -> None:
@@ -58,22 +53,13 @@ def test_a_stored_sign_in_that_cannot_be_used_is_not_taken(config: AppConfig) ->
     assert stored.credentials is None and loader.credentials is None
 
 
-def test_every_page_arrives_in_order_then_who_is_signed_in(
+def test_every_page_arrives_in_order_and_a_range_alone_asks_for_no_calendar_list(
     config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
 ) -> None:
     sandbox.calendar_api.page_size = 10
-    pages, account = load(CalendarLoader(config, stored_credentials))
+    pages = load(CalendarLoader(config, stored_credentials))
     assert [page.number for page in pages] == list(range(1, len(pages) + 1)) and len(pages) > 2
     assert pages[-1].last and not any(page.last for page in pages[:-1])
-    assert account == PRIMARY
-    assert len(sandbox.requests_to("/calendar/v3/users/me/calendarList")) == 1
-
-
-def test_the_account_is_not_asked_for_when_known(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
-) -> None:
-    _, account = load(CalendarLoader(config, stored_credentials), find_account=False)
-    assert account is None
     assert sandbox.requests_to("/calendar/v3/users/me/calendarList") == []
 
 
@@ -81,18 +67,9 @@ def test_a_cancelled_load_stops_asking_for_pages(
     config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, event_requests
 ) -> None:  # type: ignore[no-untyped-def]
     sandbox.calendar_api.page_size = 10
-    pages, account = load(CalendarLoader(config, stored_credentials), cancel_after=1)
-    assert len(pages) == 1 and account is None
+    pages = load(CalendarLoader(config, stored_credentials), cancel_after=1)
+    assert len(pages) == 1
     assert len(event_requests(sandbox)) == 2  # the second page was fetched, then dropped unseen
-    assert sandbox.requests_to("/calendar/v3/users/me/calendarList") == []
-
-
-def test_when_the_account_cannot_be_found_the_events_still_count(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
-) -> None:
-    sandbox.inject("calendarList", Fault(status=404, body={"error": {"code": 404, "message": "Not Found"}}))
-    pages, account = load(CalendarLoader(config, stored_credentials))
-    assert pages and account is None
 
 
 def test_a_failing_range_raises_its_calendar_error(
@@ -131,20 +108,11 @@ def test_times_come_in_the_zone_asked_and_retries_are_told(
     }
     sandbox.inject("events", Fault(status=429, body=busy))
     notices: list[RetryNotice] = []
-    pages, _ = load(CalendarLoader(config, stored_credentials), notices=notices)
+    pages = load(CalendarLoader(config, stored_credentials), notices=notices)
     assert [notice.retry_number for notice in notices] == [1]
     assert {request.params["timeZone"] for request in event_requests(sandbox)} == {"Europe/London"}
     timed = [event for page in pages for event in page.events if not event.all_day]
     assert timed and {event.start.utcoffset() for event in timed} <= {dt.timedelta(0), dt.timedelta(hours=1)}
-
-
-def test_a_calendar_list_without_a_primary_leaves_the_account_unknown(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
-) -> None:
-    listing = {"kind": "calendar#calendarList", "items": [{"id": "team@example.com", "summary": "Team"}]}
-    sandbox.inject("calendarList", Fault(status=200, body=listing))
-    pages, account = load(CalendarLoader(config, stored_credentials))
-    assert pages and account is None
 
 
 class Collected:
@@ -257,3 +225,24 @@ def test_a_token_refused_while_calendars_load_is_renewed_once_not_per_calendar(
     assert told.calendars_with_pages() == {"primary", TEAM, HOLIDAYS, TOKYO} and not told.failures
     refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 1
+
+
+def test_when_the_calendar_list_cannot_be_read_the_primary_calendar_still_counts(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    sandbox.inject("calendarList", Fault(status=404, body={"error": {"code": 404, "message": "Not Found"}}))
+    told = Collected()
+    CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
+    assert (told.calendars, told.shown) == ([], ["primary"])
+    assert told.calendars_with_pages() == {"primary"} and not told.failures
+
+
+def test_a_calendar_list_without_a_primary_names_no_account(
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+) -> None:
+    listing = {"kind": "calendar#calendarList", "items": [{"id": "team@example.com", "summary": "Team"}]}
+    sandbox.inject("calendarList", Fault(status=200, body=listing))
+    told = Collected()
+    CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
+    assert [(calendar.id, calendar.primary) for calendar in told.calendars] == [("team@example.com", False)]
+    assert told.shown == ["primary"] and told.calendars_with_pages() == {"primary"}

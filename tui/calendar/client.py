@@ -189,11 +189,9 @@ class AuthorizedHttp:
     ) -> tuple[httplib2.Response, bytes]:
         self.refresh_if_expired()
         headers = dict(headers or {})
-        sent_token: list[str | None] = [None]
 
         def send() -> tuple[httplib2.Response, bytes]:
-            sent_token[0] = self.credentials.access_token
-            self.credentials.apply(headers)
+            self.credentials.apply(headers)  # "Authorization: Bearer <the token now>"
             return self._http.request(
                 uri,
                 method,
@@ -205,7 +203,7 @@ class AuthorizedHttp:
 
         response, content = send()
         if response.status == http.client.UNAUTHORIZED:
-            self.refresh(rejected_token=sent_token[0])
+            self.refresh(rejected_token=headers["Authorization"].removeprefix("Bearer "))
             response, content = send()
         return response, content
 

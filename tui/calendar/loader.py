@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tui.calendar.errors import CalendarError
 from tui.config import AppConfig
@@ -24,10 +24,11 @@ if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
     from tui.auth.stored import StoredSignIn
-    from tui.calendar.client import EventPage, RetryNotice
+    from tui.calendar.client import CalendarClient, EventPage, RetryNotice
     from tui.calendar.model import CalendarInfo
 
 
+T = TypeVar("T")
 MOST_AT_ONCE = 16  # calendars loaded at the same time; more wait for a free thread
 
 
@@ -84,10 +85,8 @@ class CalendarLoader:
         """Without credentials, `check_stored_sign_in` reads the stored ones first."""
         self.config = config
         self.credentials = credentials
-        self._calendars: list[CalendarInfo] | None = None
-        self._event_colors: dict[str, str] | None = None
-        self._colors_lock = threading.Lock()
-        self._calendars_lock = threading.Lock()
+        self._answers: dict[str, Any] = {}  # what is asked for once a run (see _asked_once)
+        self._asking = {"calendars": threading.Lock(), "event_colors": threading.Lock()}
 
     def check_stored_sign_in(self) -> StoredSignIn:
         """Load and check the stored sign-in; when it can be used, load with it from now on."""
@@ -107,12 +106,8 @@ class CalendarLoader:
         on_page: Callable[[EventPage], None],
         on_retry: Callable[[RetryNotice], None],
         cancelled: Callable[[], bool],
-        *,
-        find_account: bool,
-    ) -> str | None:
-        """Every page of the range to `on_page`, in order, until `cancelled()`; then, if
-        `find_account`, who is signed in (the primary calendar's id; None if that cannot be found:
-        the events matter more)."""
+    ) -> None:
+        """Every page of the range to `on_page`, in order, until `cancelled()`."""
         from tui.calendar.client import connect  # deferred
 
         assert self.credentials is not None, "check_stored_sign_in first"
@@ -121,41 +116,31 @@ class CalendarLoader:
                 request.calendar_id, request.start, request.end, request.zone_name
             ):
                 if cancelled():
-                    return None
+                    return
                 on_page(page)
-            if not find_account:
-                return None
-        try:
-            primary = next((c for c in self.calendars() if c.primary), None)
-        except CalendarError:
-            return None
-        return primary.id if primary is not None else None
 
     def calendars(self, *, again: bool = False) -> list[CalendarInfo]:
         """Every calendar in the person's list, asked for once a run (`again` asks anew)."""
-        from tui.calendar.client import connect  # deferred
-
-        assert self.credentials is not None, "check_stored_sign_in first"
-        with self._calendars_lock:
-            if self._calendars is None or again:
-                with connect(self.config, self.credentials) as calendar:
-                    self._calendars = calendar.calendars()
-            return self._calendars
+        return self._asked_once("calendars", lambda calendar: calendar.calendars(), again=again)
 
     def event_colors(self) -> dict[str, str]:
         """Google's event palette, asked for once a run; empty when it cannot be read (the events
         then take their calendars' colours)."""
+        try:
+            return self._asked_once("event_colors", lambda calendar: calendar.event_colors())
+        except CalendarError:
+            return {}
+
+    def _asked_once(self, what: str, ask: Callable[[CalendarClient], T], *, again: bool = False) -> T:
+        """`ask`'s answer, kept for the run: asked again only when `again` (or after a failure)."""
         from tui.calendar.client import connect  # deferred
 
         assert self.credentials is not None, "check_stored_sign_in first"
-        with self._colors_lock:
-            if self._event_colors is None:
-                try:
-                    with connect(self.config, self.credentials) as calendar:
-                        self._event_colors = calendar.event_colors()
-                except CalendarError:
-                    return {}
-            return self._event_colors
+        with self._asking[what]:
+            if what not in self._answers or again:
+                with connect(self.config, self.credentials) as calendar:
+                    self._answers[what] = ask(calendar)
+            return self._answers[what]  # type: ignore[no-any-return]
 
     def load_agenda(self, request: AgendaRequest, listener: AgendaListener) -> None:
         """The calendar list, the event palette and the events of every calendar shown, side by side
@@ -170,13 +155,7 @@ class CalendarLoader:
 
         def load(calendar_id: str) -> None:
             try:
-                self.load_range(
-                    request.of(calendar_id),
-                    listener.page,
-                    listener.retrying,
-                    listener.cancelled,
-                    find_account=False,
-                )
+                self.load_range(request.of(calendar_id), listener.page, listener.retrying, listener.cancelled)
             except CalendarError as error:
                 if not listener.cancelled():
                     listener.failed(calendar_id, error)
@@ -187,12 +166,10 @@ class CalendarLoader:
             except CalendarError:
                 calendars = []
             chosen = request.calendar_ids
-            listener.calendars_known(
-                calendars, list(chosen) if chosen is not None else calendars_shown(calendars)
-            )
-            if chosen is None:
-                others = calendars_shown(calendars)[1:]
-                run_side_by_side([partial(load, c) for c in others], MOST_AT_ONCE, listener.cancelled)
+            shown = list(chosen) if chosen is not None else calendars_shown(calendars)
+            listener.calendars_known(calendars, shown)
+            if chosen is None:  # "primary" has started already
+                run_side_by_side([partial(load, c) for c in shown[1:]], MOST_AT_ONCE, listener.cancelled)
 
         def palette() -> None:
             if colors := self.event_colors():

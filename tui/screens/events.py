@@ -271,8 +271,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         page = message.page
         if self.agenda_generation != self.generation:  # the first page of this load
             gc.unfreeze()  # the last load's events (see below) may be collected as usual again
-            self.agenda = Agenda(self.config.zone, self.day_range, self.shown_calendars)
-            self.agenda_generation = self.generation
+            self.start_new_agenda()
         if page.calendar_id not in self.calendars:
             self.names_from_pages[page.calendar_id] = page.calendar_summary
         self.agenda.add(page.events)
@@ -303,8 +302,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             self.show_failure(next(iter(failed.values())))
             return
         if self.agenda_generation != self.generation:  # no calendar had events to send
-            self.agenda = Agenda(self.config.zone, self.day_range, self.shown_calendars)
-            self.agenda_generation = self.generation
+            self.start_new_agenda()
             self.show_lines()
         self.refreshed_at = self.config.now()
         self.agenda_view.follow_day = None
@@ -315,6 +313,11 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         if failed:
             said = "; ".join(f"{self.calendar_name(id_)}: {error.message}" for id_, error in failed.items())
             self.notice = Text(f"✗ {said} The other calendars are shown; r tries again.", style="red")
+
+    def start_new_agenda(self) -> None:
+        """This load's events replace the last one's from here on."""
+        self.agenda = Agenda(self.config.zone, self.day_range, self.shown_calendars)
+        self.agenda_generation = self.generation
 
     def calendar_name(self, calendar_id: str) -> str:
         calendar = self.calendars.get(calendar_id)
