@@ -16,7 +16,7 @@ from tests.fixtures import load_fixture
 from tui.app import GcalApp
 from tui.calendar.agenda import DayHeader, Placement
 from tui.calendar.client import ZONE_MARGIN
-from tui.calendar.model import Event, parse_event
+from tui.calendar.model import Event, format_day, parse_event
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_data import COLLEAGUE, HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
@@ -98,7 +98,10 @@ async def test_rows_read_as_a_person_expects(
         assert "[@click=app.quit]x[/]" in text and "[bold]y" in text  # shown literally
         assert "all day" in text
         assert " of 3 " in text  # a multi-day event on each of its days
-        assert "Today · Thu 26 Nov" in text and "Tomorrow · Fri 27 Nov" in text
+        today = screen.config.now().date()  # in the viewer's zone: not the same day everywhere
+        tomorrow = today + timedelta(days=1)
+        assert f"Today · {format_day(today, today)}" in text
+        assert f"Tomorrow · {format_day(tomorrow, today)}" in text
         assert all(not event.cancelled for event in screen.shown_events)
         count = len(screen.shown_events)
         assert f"{count:,} events" in screen.status.plain
