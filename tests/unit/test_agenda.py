@@ -397,8 +397,11 @@ def test_each_day_of_a_timed_event_over_three_days_sorts_as_what_it_is_that_day(
         ]
     )
     got = [(p.event.id, p.day.day, p.part, p.parts, p.group, p.sort_key[1]) for p in placements(agenda)]
-    at = datetime.fromisoformat
-    midnight_28 = datetime(2026, 11, 28, tzinfo=new_york)
+
+    def at(text: str) -> float:
+        return datetime.fromisoformat(text).timestamp()
+
+    midnight_28 = datetime(2026, 11, 28, tzinfo=new_york).timestamp()
     assert got == [
         ("long", 26, 1, 3, TIMED, at(start)),
         ("long", 27, 2, 3, ALL_DAY, None),

@@ -3,6 +3,7 @@ reads a day, and the words for a day and a time. Plain data: no Textual, no Rich
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -56,7 +57,7 @@ class Placement:
     part: int
     parts: int
     group: int
-    sort_key: tuple[int, datetime | None, datetime | None, str, str] = field(repr=False)
+    sort_key: tuple[int, float | None, datetime | None, str, str] = field(repr=False)
     first_shown: bool = field(repr=False)  # the first of its days in the range: counted once
 
 
@@ -65,15 +66,18 @@ AgendaLine = DayHeader | Placement
 
 class Agenda:
     """Events from any number of pages, grouped by local day. Adding a page places its events (one
-    pass over the page); `lines()` sorts only the days that changed and lays them out."""
+    pass over the page); `lines()` puts each day's new placements in order among the day's others
+    (sorting only the new ones) and lays the days out. Many small pages (one per calendar) so cost
+    what one big page costs."""
 
     def __init__(self, zone: tzinfo, days: DayRange, calendar_order: Sequence[str] = ()) -> None:
         """A meeting that is on several calendars (the same iCalUID and start) is placed once, from
         the calendar first in `calendar_order` (ids); the others are named in its `also_on`."""
         self.zone = zone
         self.range = days
-        self._by_day: dict[date, list[Placement]] = {}
-        self._unsorted: set[date] = set()
+        self._by_day: dict[date, list[Placement]] = {}  # each in order
+        self._new: dict[date, list[Placement]] = {}  # placed since the last `lines()`
+        self.event_count = 0  # each once, however many days it covers
         # Meetings by (iCalUID, start), kept only once there is more than one calendar to merge.
         self._meetings: dict[tuple[str, datetime | date], list[Placement]] | None = None
         self._rank: dict[str, int] = {}
@@ -84,7 +88,7 @@ class Agenda:
         self._rank = {calendar_id: rank for rank, calendar_id in enumerate(calendar_order)}
         if len(calendar_order) > 1 and self._meetings is None:
             self._meetings = {}
-            for placements in self._by_day.values():
+            for placements in (*self._by_day.values(), *self._new.values()):
                 for placement in placements:
                     self._remember_meeting(placement)
 
@@ -94,15 +98,9 @@ class Agenda:
         if type(uid := event.item.get("iCalUID")) is str and uid:
             self._meetings.setdefault((uid, event.start), []).append(placement)
 
-    def _placed_already(self, event: Event) -> bool:
-        """Whether `event` is a meeting placed already from another calendar; if so it is merged
+    def _merged(self, event: Event, placed: list[Placement]) -> bool:
+        """Whether `event` is the meeting `placed` already from another calendar; if so it is merged
         into that one (and takes its place when its calendar comes first)."""
-        uid = event.item.get("iCalUID")
-        if self._meetings is None or type(uid) is not str or not uid:
-            return False
-        placed = self._meetings.get((uid, event.start))
-        if placed is None:
-            return False
         kept = placed[0].event
         if kept.calendar_id == event.calendar_id:
             return False
@@ -117,13 +115,15 @@ class Agenda:
 
     def add(self, events: Iterable[Event]) -> None:
         zone, first_day, last_day = self.zone, self.range.first, self.range.last
-        by_day, unsorted = self._by_day, self._unsorted
-        merging = self._meetings is not None
+        new, meetings = self._new, self._meetings
         for event in events:
-            if merging and self._placed_already(event):
-                continue
             item = event.item
             start, end = event.start, event.end
+            meeting = None  # where this event's placements are remembered as a meeting
+            if meetings is not None and type(uid := item.get("iCalUID")) is str and uid:
+                meeting = meetings.get((uid, start))
+                if meeting is not None and self._merged(event, meeting):
+                    continue
             if event.all_day:
                 first = start
                 last = max(first, end - ONE_DAY)  # Google's end date is exclusive
@@ -139,33 +139,35 @@ class Agenda:
             parts = (last - first).days + 1
             shown_from = first if first >= first_day else first_day
             shown_to = last if last <= last_day else last_day
+            self.event_count += 1
+            if meetings is not None and meeting is None and type(uid) is str and uid:
+                meeting = meetings[uid, start] = []
             for offset in range((shown_from - first).days, (shown_to - first).days + 1):
                 day = first + timedelta(days=offset) if offset else first
                 part = offset + 1
-                # Keys compare the instants as sent (fixed offsets): cheaper than converting each.
+                # The start as a timestamp: days that merge many calendars compare starts a lot,
+                # and floats compare several times faster than datetimes with offsets.
                 if working:
                     key = (WORKING_LOCATION, None, None, title, key_id)
                 elif event.all_day or 1 < part < parts:
                     key = (ALL_DAY, None, None, title, key_id)
                 elif part > 1:  # the end of a timed event that began on an earlier day
-                    key = (TIMED, datetime.combine(day, time(), zone), end, title, key_id)
+                    key = (TIMED, datetime.combine(day, time(), zone).timestamp(), end, title, key_id)
                 else:
-                    key = (TIMED, start, end, title, key_id)
+                    key = (TIMED, start.timestamp(), end, title, key_id)
                 placement = Placement(event, day, part, parts, key[0], key, day == shown_from)
-                if day in by_day:
-                    by_day[day].append(placement)
+                if day in new:
+                    new[day].append(placement)
                 else:
-                    by_day[day] = [placement]
-                unsorted.add(day)
-                if merging:
-                    self._remember_meeting(placement)
+                    new[day] = [placement]
+                if meeting is not None:
+                    meeting.append(placement)
 
     def lines(self, keep: Callable[[Event], bool] | None = None) -> list[AgendaLine]:
         """A header for each day with events (that `keep` keeps), then its events in order."""
-        sort_key = attrgetter("sort_key")
-        for day in self._unsorted:
-            self._by_day[day].sort(key=sort_key)
-        self._unsorted.clear()
+        for day, placements in self._new.items():
+            self._by_day[day] = _in_order(self._by_day.get(day, []), placements)
+        self._new.clear()
         lines: list[AgendaLine] = []
         for day in sorted(self._by_day):
             placements = self._by_day[day]
@@ -176,9 +178,21 @@ class Agenda:
                 lines.extend(placements)
         return lines
 
-    @property
-    def event_count(self) -> int:
-        return count_events(placement for day in self._by_day.values() for placement in day)
+
+_SORT_KEY = attrgetter("sort_key")
+
+
+def _in_order(placed: list[Placement], new: list[Placement]) -> list[Placement]:
+    """`placed` (in order) with `new` (in any order) put among them. A few new ones are inserted
+    where they belong (a binary search each); many are sorted in with the rest."""
+    if len(new) * 8 < len(placed):
+        new.sort(key=_SORT_KEY)
+        for placement in new:
+            insort(placed, placement, key=_SORT_KEY)
+        return placed
+    placed += new
+    placed.sort(key=_SORT_KEY)
+    return placed
 
 
 def count_events(lines: Iterable[AgendaLine]) -> int:

@@ -75,7 +75,8 @@ class AgendaView(ScrollView, can_focus=True):
     event_colors: reactive[dict[str, str]] = reactive(dict, init=False)
     """Google's event palette: an event's own `colorId` to the colour that wins over its calendar's."""
     short_names: reactive[dict[str, str]] = reactive(dict, init=False)
-    """Each calendar's short name, by id, shown in a column when colours are not (NO_COLOR)."""
+    """Each calendar's name, by id, shown in a column when colours are not (NO_COLOR) or the view
+    is wide; empty when there is one calendar."""
 
     @dataclass
     class EventChosen(Message):
@@ -93,7 +94,9 @@ class AgendaView(ScrollView, can_focus=True):
         self.clock = clock
         self.lines: list[AgendaLine] = []
         self.follow_day: date | None = None  # until a key moves the cursor: on this day's first event
-        self._drawn: dict[tuple[int, int, Style, datetime], tuple[AgendaLine, Strip]] = {}
+        # Drawn lines by (line, width, style, minute), with the line and what it showed: a shared
+        # meeting's line may come to show another calendar's copy of it (see Agenda).
+        self._drawn: dict[tuple[int, int, Style, datetime], tuple[AgendaLine, object, Strip]] = {}
 
     # Lines
     def set_lines(self, lines: list[AgendaLine]) -> None:
@@ -125,7 +128,10 @@ class AgendaView(ScrollView, can_focus=True):
             target = self._selectable_from(0, 1)
         self.set_reactive(AgendaView.cursor, target)
         self.refresh()
-        self._scroll_to_cursor(center=self.follow_day is not None)
+        if self.follow_day is not None:  # once the new height is known: scrolling is kept within it
+            self.call_after_refresh(self._scroll_to_cursor, center=True)
+        else:
+            self._scroll_to_cursor()
 
     @property
     def selected(self) -> Placement | None:
@@ -192,16 +198,17 @@ class AgendaView(ScrollView, can_focus=True):
         else:
             style = base
         key = (id(line), width, style, moment.now.replace(second=0, microsecond=0))
+        shows = line.event if isinstance(line, Placement) else None
         drawn = self._drawn.get(key)
-        if drawn is not None and drawn[0] is line:
-            return drawn[1]
+        if drawn is not None and drawn[0] is line and drawn[1] is shows:
+            return drawn[2]
         console = self.app.console
         text = agenda_line(line, width, moment)
         segments = Segment.apply_style(text.render(console), console.get_style(text.style))
         strip = Strip(Segment.apply_style(segments, style)).adjust_cell_length(width, style)
         if len(self._drawn) >= MOST_LINES_KEPT:
             self._drawn.clear()
-        self._drawn[key] = (line, strip)
+        self._drawn[key] = (line, shows, strip)
         return strip
 
     def watch_colors(self) -> None:
@@ -212,6 +219,10 @@ class AgendaView(ScrollView, can_focus=True):
 
     def watch_event_colors(self) -> None:
         self._draw_all_again()
+
+    def draw_like(self, other: AgendaView) -> None:
+        """Calendars and events in `other`'s colours (or with its short names)."""
+        self.colors, self.event_colors, self.short_names = other.colors, other.event_colors, other.short_names
 
     def _draw_all_again(self) -> None:
         self._drawn.clear()
