@@ -27,6 +27,7 @@ from tui.sandbox import Sandbox
 from tui.sandbox.browser import consent, sign_in_directly
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.events import EventsScreen
+from tui.screens.search import SearchScreen
 from tui.screens.sign_in import SignInScreen
 from tui.storage import save_credentials
 
@@ -178,6 +179,20 @@ async def calendar_picker(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def search(pilot: Pilot[Any]) -> None:
+    await calendar_loaded(pilot)
+    await pilot.press("ctrl+f", *"review", "enter")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, SearchScreen)
+            and not pilot.app.screen.searching
+            and pilot.app.screen.match_count > 0
+        ),
+    )
+    await pilot.pause()
+
+
 Scene = tuple[Callable[[], GcalApp], RunBefore, tuple[int, int]]
 
 
@@ -193,6 +208,7 @@ def scenes(studio: Studio) -> dict[str, Scene]:
         "events-80x24": (lambda: GcalApp(studio.calendar_config()), calendar_loaded, SMALL),
         "event-detail": (lambda: GcalApp(studio.calendar_config()), event_detail, SIZE),
         "calendar-picker": (lambda: GcalApp(studio.calendar_config()), calendar_picker, SIZE),
+        "search": (lambda: GcalApp(studio.calendar_config()), search, SIZE),
     }
 
 

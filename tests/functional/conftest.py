@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import json
 import socket
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui.app import GcalApp
-from tui.calendar.model import Event
+from tui.calendar.client import EventPage, RetryNotice
+from tui.calendar.errors import CalendarError
+from tui.calendar.model import CalendarInfo, Event
 from tui.config import AppConfig
 from tui.credentials_store import CredentialsStore
 from tui.sandbox import Sandbox
@@ -262,6 +265,50 @@ def open_picker() -> Callable[[Pilot[Any]], Awaitable[CalendarPickerScreen]]:
         return picker
 
     return open_it
+
+
+class ToldByLoader:
+    """An AgendaListener (and PageListener) that keeps what the loader tells it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calendars: list[CalendarInfo] = []
+        self.shown: list[str] = []
+        self.pages: list[EventPage] = []
+        self.failures: dict[str, CalendarError] = {}
+        self.event_colors: dict[str, str] = {}
+
+    def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
+        self.calendars, self.shown = calendars, shown
+
+    def event_colors_known(self, event_colors: dict[str, str]) -> None:
+        self.event_colors = event_colors
+
+    def page(self, page: EventPage) -> None:
+        with self.lock:
+            self.pages.append(page)
+
+    def failed(self, calendar_id: str, error: CalendarError) -> None:
+        self.failures[calendar_id] = error
+
+    def retrying(self, notice: RetryNotice) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
+
+    def calendars_with_pages(self) -> set[str]:
+        return {page.calendar_id for page in self.pages}
+
+    def items(self) -> list[Any]:
+        """Every page's items, as Google sent them."""
+        return [item for page in self.pages for item in page.items]
+
+
+@pytest.fixture
+def told() -> ToldByLoader:
+    """A listener to pass to the loader; what it was told is in its attributes."""
+    return ToldByLoader()
 
 
 # Signing in

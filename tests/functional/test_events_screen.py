@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from oauth2client.client import OAuth2Credentials
+from rich.cells import cell_len
 from textual.widgets import Input
 
 from tests.fixtures import load_fixture
@@ -25,7 +26,7 @@ from tui.screens.event_detail import EventDetailScreen, event_text
 from tui.screens.events import EventsScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.screens.sign_in import SignInScreen
-from tui.widgets.agenda_rows import Moment, agenda_line
+from tui.widgets.agenda_rows import CALENDAR_COLUMN_FROM, Moment, agenda_line
 
 API_ERRORS = load_fixture("api_errors.json")
 
@@ -288,6 +289,25 @@ async def test_without_colour_each_row_names_its_calendar_instead(
         assert all(not row.startswith("▌") for row in rows.values())
         if TOKYO in rows:
             assert rows[TOKYO].startswith(" Tokyo o… ")
+
+
+@pytest.mark.parametrize(
+    ("width", "named"), [(CALENDAR_COLUMN_FROM - 5, False), (CALENDAR_COLUMN_FROM + 5, True)]
+)
+async def test_a_wide_terminal_names_each_rows_calendar_beside_its_colour(
+    app: GcalApp, wait_until, loaded, events_screen, width: int, named: bool
+) -> None:
+    async with app.run_test(size=(width, 30)) as pilot:
+        await wait_until(pilot, lambda: loaded(app) and events_screen(app).agenda_view.colors)
+        view = events_screen(app).agenda_view
+        rows = {
+            line.event.calendar_id: view.render_line(y).text
+            for y in range(view.scrollable_content_region.height)
+            if isinstance(line := view.lines[view.scroll_offset.y + y], Placement)
+        }
+        assert len(rows) > 1 and all(row.startswith("▌") for row in rows.values())
+        assert rows["primary"].startswith("▌ada.lovelace@exam… ") is named
+        assert {cell_len(row) for row in rows.values()} == {view.scrollable_content_region.width}
 
 
 async def test_calendars_named_for_one_run_are_shown_instead(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from oauth2client.client import OAuth2Credentials
 from tui.calendar.client import EventPage, RetryNotice
 from tui.calendar.errors import CalendarError
 from tui.calendar.loader import AgendaRequest, CalendarLoader, RangeRequest
-from tui.calendar.model import CalendarInfo
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_data import COLLEAGUE, HOLIDAYS, OLD_PROJECT, PRIMARY, TEAM, TOKYO
@@ -115,49 +113,14 @@ def test_times_come_in_the_zone_asked_and_retries_are_told(
     assert timed and {event.start.utcoffset() for event in timed} <= {dt.timedelta(0), dt.timedelta(hours=1)}
 
 
-class Collected:
-    """An AgendaListener that keeps what it is told."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.calendars: list[CalendarInfo] = []
-        self.shown: list[str] = []
-        self.pages: list[EventPage] = []
-        self.failures: dict[str, CalendarError] = {}
-        self.event_colors: dict[str, str] = {}
-
-    def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
-        self.calendars, self.shown = calendars, shown
-
-    def event_colors_known(self, event_colors: dict[str, str]) -> None:
-        self.event_colors = event_colors
-
-    def page(self, page: EventPage) -> None:
-        with self.lock:
-            self.pages.append(page)
-
-    def failed(self, calendar_id: str, error: CalendarError) -> None:
-        self.failures[calendar_id] = error
-
-    def retrying(self, notice: RetryNotice) -> None:
-        pass
-
-    def cancelled(self) -> bool:
-        return False
-
-    def calendars_with_pages(self) -> set[str]:
-        return {page.calendar_id for page in self.pages}
-
-
 def agenda_request(calendar_ids: tuple[str, ...] | None = None) -> AgendaRequest:
     return AgendaRequest(calendar_ids, START, START + dt.timedelta(days=30), "Europe/London")
 
 
 def test_the_ticked_calendars_load_side_by_side_and_the_hidden_one_does_not(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, told
 ) -> None:
     sandbox.calendar_api.latency = 0.2
-    told = Collected()
     CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
     assert [calendar.id for calendar in told.calendars] == [
         PRIMARY,
@@ -177,9 +140,8 @@ def test_the_ticked_calendars_load_side_by_side_and_the_hidden_one_does_not(
 
 
 def test_chosen_calendars_start_at_once_and_one_that_fails_leaves_the_others(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, told
 ) -> None:
-    told = Collected()
     request = agenda_request(("nobody@example.com", OLD_PROJECT))
     CalendarLoader(config, stored_credentials).load_agenda(request, told)
     assert told.shown == ["nobody@example.com", OLD_PROJECT]
@@ -203,10 +165,9 @@ def test_the_calendar_list_is_read_page_by_page_once_a_run(
 
 
 def test_an_expired_token_is_renewed_once_for_all_the_calendars(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, told
 ) -> None:
     stored_credentials.token_expiry = dt.datetime(2000, 1, 1)
-    told = Collected()
     CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
     assert told.calendars_with_pages() == {"primary", TEAM, HOLIDAYS, TOKYO}
     refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
@@ -214,13 +175,12 @@ def test_an_expired_token_is_renewed_once_for_all_the_calendars(
 
 
 def test_a_token_refused_while_calendars_load_is_renewed_once_not_per_calendar(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, told
 ) -> None:
     """Google revokes the access token (not the sign-in) just before the calendars load: each
     calendar's first request gets a 401; one renewal serves them all."""
     sandbox.oauth_state.revoke_access_tokens()
     sandbox.calendar_api.latency = 0.1
-    told = Collected()
     CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
     assert told.calendars_with_pages() == {"primary", TEAM, HOLIDAYS, TOKYO} and not told.failures
     refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
@@ -228,21 +188,19 @@ def test_a_token_refused_while_calendars_load_is_renewed_once_not_per_calendar(
 
 
 def test_when_the_calendar_list_cannot_be_read_the_primary_calendar_still_counts(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, told
 ) -> None:
     sandbox.inject("calendarList", Fault(status=404, body={"error": {"code": 404, "message": "Not Found"}}))
-    told = Collected()
     CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
     assert (told.calendars, told.shown) == ([], ["primary"])
     assert told.calendars_with_pages() == {"primary"} and not told.failures
 
 
 def test_a_calendar_list_without_a_primary_names_no_account(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, told
 ) -> None:
     listing = {"kind": "calendar#calendarList", "items": [{"id": "team@example.com", "summary": "Team"}]}
     sandbox.inject("calendarList", Fault(status=200, body=listing))
-    told = Collected()
     CalendarLoader(config, stored_credentials).load_agenda(agenda_request(), told)
     assert [(calendar.id, calendar.primary) for calendar in told.calendars] == [("team@example.com", False)]
     assert told.shown == ["primary"] and told.calendars_with_pages() == {"primary"}

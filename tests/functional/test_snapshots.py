@@ -20,6 +20,7 @@ SCENE_NAMES = [
     "events-80x24",
     "event-detail",
     "calendar-picker",
+    "search",
 ]
 
 

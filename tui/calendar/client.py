@@ -481,23 +481,33 @@ class CalendarClient:
         return calendars
 
     def event_pages(
-        self, calendar_id: str, start: datetime, end: datetime, time_zone: str | None = None
+        self,
+        calendar_id: str,
+        start: datetime,
+        end: datetime,
+        time_zone: str | None = None,
+        *,
+        query: str | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> Iterator[EventPage]:
         """Every page of events in [start, end), in start order, cancelled ones left out; times in
-        `time_zone` (an IANA name) when given.
+        `time_zone` (an IANA name) when given; only those Google finds `query` in (`q=`: title,
+        description, location, guests, organizer) when given.
 
         Google filters all-day events by midnight in the calendar's zone, which may be a day away
         from the viewer's: the window asked for is a little wider at each end, and the agenda keeps
         the days it shows."""
         collection = self.service.events()
         options = {"timeZone": time_zone} if time_zone else {}
+        if query:
+            options["q"] = query
         request = collection.list(
             calendarId=calendar_id,
             singleEvents=True,
             orderBy="startTime",
             timeMin=(start - ZONE_MARGIN).isoformat(),
             timeMax=(end + ZONE_MARGIN).isoformat(),
-            maxResults=PAGE_SIZE,
+            maxResults=page_size,
             **options,
         )
         number = 0

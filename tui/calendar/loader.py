@@ -30,16 +30,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MOST_AT_ONCE = 16  # calendars loaded at the same time; more wait for a free thread
+SEARCH_PAGE_SIZE = 250
+MOST_SEARCH_RESULTS = 1000  # of one calendar's matches, in start order
+SEARCH_PAGES = MOST_SEARCH_RESULTS // SEARCH_PAGE_SIZE
 
 
-class AgendaListener(Protocol):
-    """Where a range's answers go, called from the loading threads."""
-
-    def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
-        """The calendar list (empty if it could not be read) and the ids whose events follow."""
-
-    def event_colors_known(self, event_colors: dict[str, str]) -> None:
-        """Google's event palette (`colorId` to colour), unless it could not be read."""
+class PageListener(Protocol):
+    """Where the pages of several calendars go, called from the loading threads."""
 
     def page(self, page: EventPage) -> None: ...
 
@@ -49,6 +46,16 @@ class AgendaListener(Protocol):
     def retrying(self, notice: RetryNotice) -> None: ...
 
     def cancelled(self) -> bool: ...
+
+
+class AgendaListener(PageListener, Protocol):
+    """Where a range's answers go: its pages, and first what is known of the calendars."""
+
+    def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
+        """The calendar list (empty if it could not be read) and the ids whose events follow."""
+
+    def event_colors_known(self, event_colors: dict[str, str]) -> None:
+        """Google's event palette (`colorId` to colour), unless it could not be read."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,29 @@ class AgendaRequest:
         return RangeRequest(calendar_id, self.start, self.end, self.zone_name)
 
 
+@dataclass(frozen=True)
+class SearchRequest:
+    """The events of the calendars `calendar_ids` from `start` to `end` in which Google finds
+    `query`, times written in the zone `zone_name`."""
+
+    query: str
+    calendar_ids: tuple[str, ...]
+    start: datetime
+    end: datetime
+    zone_name: str
+
+    def of(self, calendar_id: str) -> RangeRequest:
+        return RangeRequest(
+            calendar_id,
+            self.start,
+            self.end,
+            self.zone_name,
+            self.query,
+            SEARCH_PAGE_SIZE,
+            SEARCH_PAGES,
+        )
+
+
 def calendars_shown(calendars: Sequence[CalendarInfo]) -> list[str]:
     """The ids shown when none are chosen: "primary" first, then the others ticked in the list."""
     return ["primary", *(c.id for c in calendars if c.shown_by_default and not c.primary)]
@@ -78,6 +108,9 @@ class RangeRequest:
     start: datetime
     end: datetime
     zone_name: str
+    query: str | None = None  # only the events Google finds this in
+    page_size: int | None = None  # None: the client's
+    most_pages: int | None = None  # stop after this many (the last page read then says it is not)
 
 
 class CalendarLoader:
@@ -111,13 +144,22 @@ class CalendarLoader:
         from tui.calendar.client import connect  # deferred
 
         assert self.credentials is not None, "check_stored_sign_in first"
+        size = {"page_size": request.page_size} if request.page_size else {}
         with connect(self.config, self.credentials, on_retry) as calendar:
-            for page in calendar.event_pages(
-                request.calendar_id, request.start, request.end, request.zone_name
-            ):
+            pages = calendar.event_pages(
+                request.calendar_id,
+                request.start,
+                request.end,
+                request.zone_name,
+                query=request.query,
+                **size,
+            )
+            for page in pages:
                 if cancelled():
                     return
                 on_page(page)
+                if page.number == request.most_pages:
+                    return
 
     def calendars(self, *, again: bool = False) -> list[CalendarInfo]:
         """Every calendar in the person's list, asked for once a run (`again` asks anew)."""
@@ -147,18 +189,8 @@ class CalendarLoader:
         (a thread and a connection each: httplib2 is not thread-safe). The primary calendar, or the
         chosen ones, start at once, beside the calendar list; the others ticked in the list once it
         is read."""
-        from tui.calendar.client import connect  # deferred
-
-        assert self.credentials is not None, "check_stored_sign_in first"
-        with connect(self.config, self.credentials, listener.retrying) as calendar:
-            calendar.renew_token_if_expired()  # once here, rather than in every thread at once
-
-        def load(calendar_id: str) -> None:
-            try:
-                self.load_range(request.of(calendar_id), listener.page, listener.retrying, listener.cancelled)
-            except CalendarError as error:
-                if not listener.cancelled():
-                    listener.failed(calendar_id, error)
+        self._renew_token_if_expired(listener)
+        load = partial(self._load_one, request, listener)
 
         def list_then_the_rest() -> None:
             try:
@@ -178,6 +210,30 @@ class CalendarLoader:
         first = list(request.calendar_ids) if request.calendar_ids is not None else ["primary"]
         jobs = [list_then_the_rest, palette, *(partial(load, calendar_id) for calendar_id in first)]
         run_side_by_side(jobs, MOST_AT_ONCE, listener.cancelled)
+
+    def search(self, request: SearchRequest, listener: PageListener) -> None:
+        """Google's matches for the query in each calendar, side by side: the first
+        MOST_SEARCH_RESULTS of each, in start order (page SEARCH_PAGES, not `last`, says there are more)."""
+        self._renew_token_if_expired(listener)
+        jobs = [partial(self._load_one, request, listener, c) for c in request.calendar_ids]
+        run_side_by_side(jobs, MOST_AT_ONCE, listener.cancelled)
+
+    def _renew_token_if_expired(self, listener: PageListener) -> None:
+        """Once here, rather than in every calendar's thread at once."""
+        from tui.calendar.client import connect  # deferred
+
+        assert self.credentials is not None, "check_stored_sign_in first"
+        with connect(self.config, self.credentials, listener.retrying) as calendar:
+            calendar.renew_token_if_expired()
+
+    def _load_one(
+        self, request: AgendaRequest | SearchRequest, listener: PageListener, calendar_id: str
+    ) -> None:
+        try:
+            self.load_range(request.of(calendar_id), listener.page, listener.retrying, listener.cancelled)
+        except CalendarError as error:
+            if not listener.cancelled():
+                listener.failed(calendar_id, error)
 
     def token_save_problem(self) -> str | None:
         """Why the last renewed access token could not be saved, or None if it could (or none was)."""

@@ -27,6 +27,7 @@ READ_SCOPES = frozenset(
 API_PREFIX = "/calendar/v3/"
 
 
+MOST_SELECTIONS_KEPT = 64  # a range of each of many calendars, paged: computed once, not per page
 FREE_BUSY_FIELDS = ("kind", "etag", "id", "status", "start", "end")
 
 
@@ -91,6 +92,15 @@ def _in_zone(item: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
             moment = datetime.fromisoformat(when["dateTime"]).astimezone(zone)
             changed[part] = {**when, "dateTime": rfc3339(moment)}
     return {**item, **changed} if changed else item
+
+
+def _searched_text(item: dict[str, Any]) -> str:
+    """What `q` looks in, as Google documents it: title, description, location, the guests' and the
+    organizer's names and e-mails."""
+    people = [*(item.get("attendees") or []), item.get("organizer") or {}]
+    fields = [item.get("summary"), item.get("description"), item.get("location")]
+    fields += [person.get(key) for person in people for key in ("displayName", "email")]
+    return "\n".join(field for field in fields if isinstance(field, str)).casefold()
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -272,17 +282,10 @@ class CalendarApi:
                 for start, end, item in self.store.events.get(calendar_id, ())
                 if (time_min is None or end > time_min)
                 and (time_max is None or start < time_max)
-                and (
-                    not needle
-                    or needle
-                    in json.dumps(
-                        [item.get("summary"), item.get("location"), item.get("description")],
-                        ensure_ascii=False,
-                    ).casefold()
-                )
+                and (not needle or needle in _searched_text(item))
             ]
             cached = [_in_zone(item, zone) for item in cached]
-            if len(self._selection_cache) >= 4:
+            if len(self._selection_cache) >= MOST_SELECTIONS_KEPT:
                 self._selection_cache.clear()
             self._selection_cache[key] = cached
         return cached

@@ -25,12 +25,14 @@ from tui.calendar.errors import CalendarError
 from tui.calendar.loader import AgendaRequest, CalendarLoader
 from tui.calendar.model import CalendarInfo, Event, format_day
 from tui.config import AppConfig, named_zone
+from tui.loading import CalendarFailed, LoadRetrying, PageLoaded, PostsPages, retry_text
 from tui.messages import SignedOut, SignInNeeded
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.range_picker import RangePickerScreen
+from tui.screens.search import SearchScreen
 from tui.widgets.agenda_view import AgendaView
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.status_line import StatusLine
@@ -41,32 +43,16 @@ if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
     from tui.auth.revoke import RevokeError
-    from tui.calendar.client import EventPage, RetryNotice
 
 
-class PostsToScreen:
-    """The loader's answers (from its threads) as messages to the events screen (AgendaListener)."""
-
-    def __init__(self, screen: EventsScreen, generation: int, worker: Worker[None]) -> None:
-        self.screen, self.generation, self.worker = screen, generation, worker
+class PostsToScreen(PostsPages):
+    """The loader's answers as messages to the events screen (an AgendaListener)."""
 
     def calendars_known(self, calendars: list[CalendarInfo], shown: list[str]) -> None:
         self.screen.post_message(EventsScreen.CalendarsKnown(self.generation, calendars, shown))
 
     def event_colors_known(self, event_colors: dict[str, str]) -> None:
         self.screen.post_message(EventsScreen.EventColorsKnown(event_colors))
-
-    def page(self, page: EventPage) -> None:
-        self.screen.post_message(EventsScreen.PageLoaded(self.generation, page))
-
-    def failed(self, calendar_id: str, error: CalendarError) -> None:
-        self.screen.post_message(EventsScreen.CalendarFailed(self.generation, calendar_id, error))
-
-    def retrying(self, notice: RetryNotice) -> None:
-        self.screen.post_message(EventsScreen.LoadRetrying(self.generation, notice))
-
-    def cancelled(self) -> bool:
-        return self.worker.is_cancelled
 
 
 class EventsScreen(ReportsWorkerErrors, Screen[None]):
@@ -76,6 +62,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     AUTO_FOCUS = "#agenda"
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
+        Binding("ctrl+f", "search", "Search"),
         Binding("t", "today", "Today"),
         Binding("g", "go_to_day", "Go to"),
         Binding("left_square_bracket", "earlier", "Earlier", key_display="["),
@@ -118,26 +105,8 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         event_colors: dict[str, str]  # Google's palette: an event's colorId to its colour
 
     @dataclass
-    class PageLoaded(Message):
-        generation: int
-        page: EventPage
-
-    @dataclass
-    class CalendarFailed(Message):
-        """One calendar could not be loaded; the others go on."""
-
-        generation: int
-        calendar_id: str
-        error: CalendarError
-
-    @dataclass
     class LoadFinished(Message):
         generation: int
-
-    @dataclass
-    class LoadRetrying(Message):
-        generation: int
-        notice: RetryNotice
 
     @dataclass
     class LoadFailed(Message):
@@ -176,6 +145,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.loader = CalendarLoader(config, credentials)
         self.generation = 0
         self.agenda_generation = 0  # the load the agenda's events are from
+        self.lines_due = False  # pages were placed that are not laid out yet
         self.agenda = Agenda(config.zone, DayRange(config.now().date(), config.days))
         self.set_reactive(EventsScreen.day_range, self.agenda.range)
 
@@ -258,14 +228,14 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         view = self.agenda_view
         if not self.app.no_color:
             view.colors = {id_: calendar.color for id_, calendar in calendars.items() if calendar.color}
-        elif len(message.shown) > 1:  # told apart by name, as colours are not shown (NO_COLOR)
-            view.short_names = {id_: calendar.summary for id_, calendar in calendars.items()}
+        several = len(message.shown) > 1  # then named in a column under NO_COLOR, or when wide
+        view.short_names = {id_: calendar.summary for id_, calendar in calendars.items()} if several else {}
 
     def on_events_screen_event_colors_known(self, message: EventColorsKnown) -> None:
         if not self.app.no_color:
             self.agenda_view.event_colors = message.event_colors
 
-    def on_events_screen_page_loaded(self, message: PageLoaded) -> None:
+    def on_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation:
             return
         page = message.page
@@ -279,11 +249,13 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         # all of them again at every collection of a big load (40 ms of 250 at 10,000 events).
         # Frozen, they are left out of its walks; reference counting still frees them.
         gc.freeze()
-        self.show_lines()
+        if not self.lines_due:  # laid out once the pages already waiting are placed too
+            self.lines_due = True
+            self.call_later(self.show_due_lines)
         if not page.last:
             self.notice = Text(f"Loading… page {page.number} in")
 
-    def on_events_screen_calendar_failed(self, message: CalendarFailed) -> None:
+    def on_calendar_failed(self, message: CalendarFailed) -> None:
         if message.generation != self.generation:
             return
         if message.error.kind == "sign_in":
@@ -296,6 +268,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def on_events_screen_load_finished(self, message: LoadFinished) -> None:
         if message.generation != self.generation:
             return
+        self.show_due_lines()
         self.fetching = False
         failed = self.failed_calendars
         if failed and len(failed) >= len(self.shown_calendars):  # nothing could be loaded
@@ -325,15 +298,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             return calendar.summary
         return self.names_from_pages.get(calendar_id, calendar_id)
 
-    def on_events_screen_load_retrying(self, message: LoadRetrying) -> None:
+    def on_load_retrying(self, message: LoadRetrying) -> None:
         if message.generation != self.generation:
             return
-        notice = message.notice
-        self.notice = Text(
-            f"Google Calendar asked us to slow down ({notice.reason}): retry {notice.retry_number} "
-            f"in {notice.delay:.1f} s…",
-            style="yellow",
-        )
+        self.notice = retry_text(message.notice)
 
     def on_events_screen_load_failed(self, message: LoadFailed) -> None:
         if message.generation != self.generation:
@@ -357,12 +325,17 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def _matches(self, event: Event) -> bool:
         return self.filter_text in event.search_text
 
+    def show_due_lines(self) -> None:
+        if self.lines_due:
+            self.lines_due = False
+            self.show_lines()
+
     def show_lines(self) -> None:
         """Lay the agenda out again (after a page, or a new filter) and count what is shown."""
         lines = self.agenda.lines(self._matches if self.filter_text else None)
         self.agenda_view.set_lines(lines)
-        self.shown_count = count_events(lines)
-        self.total_count = self.shown_count if not self.filter_text else self.agenda.event_count
+        self.total_count = self.agenda.event_count
+        self.shown_count = count_events(lines) if self.filter_text else self.total_count
 
     @property
     def shown_events(self) -> list[Event]:
@@ -497,6 +470,23 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     @on(Input.Submitted, "#filter")
     def filter_kept(self) -> None:
         self.agenda_view.focus()
+        if self.filter_text and self.shown_count == 0 and not self.fetching:
+            self.action_search()  # nothing here: ask Google, over a wider range
+
+    def action_search(self) -> None:
+        if not self.signed_in():
+            return
+        query = self.query_one("#filter", Input).value.strip()
+        self.app.push_screen(
+            SearchScreen(
+                self.loader,
+                self.config,
+                self.shown_calendars,
+                self.calendar_name,
+                query,
+                drawn_like=self.agenda_view,
+            )
+        )
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)

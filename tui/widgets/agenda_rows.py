@@ -27,6 +27,8 @@ LOCATION_MAX = 40
 ONE_LINE = str.maketrans("\n\r\t\v\f", "     ")
 REPLY_MARKS = {"tentative": "?", "needsAction": "!", "declined": "✗"}
 NAME_WIDTH = 8  # the calendar's short name, in place of its colour under NO_COLOR
+CALENDAR_COLUMN_FROM = 140  # this wide, the calendar's name is shown beside its colour too
+CALENDAR_COLUMN_WIDTH = 18
 CALENDAR_BAR = "▌"  # in the event's calendar's colour, where the row's padding was
 WORKING_PLACES = {"homeOffice": "Working from home", "officeLocation": "Working at the office"}
 
@@ -48,7 +50,8 @@ class Columns:
 @dataclass(frozen=True)
 class Moment:
     """What a line's look depends on besides the line: now, in the viewer's zone, and how each
-    calendar is told apart (by id): by its colour, or without colour (NO_COLOR) by a short name."""
+    calendar is told apart (by id): by its colour, and by its name in a column when there are no
+    colours (NO_COLOR) or the terminal is wide; no names: one calendar, no column."""
 
     now: datetime
     colors: Mapping[str, str] = field(default_factory=dict)
@@ -111,8 +114,13 @@ def event_line(placement: Placement, width: int, moment: Moment) -> Text:
     event = placement.event
     zone = moment.now.tzinfo
     assert zone is not None
-    short_names = moment.short_names
-    columns = Columns.for_width(width - (NAME_WIDTH + 1 if short_names else 0))
+    names = moment.short_names
+    name_width = 0
+    if names and not moment.colors:
+        name_width = NAME_WIDTH
+    elif names and width >= CALENDAR_COLUMN_FROM:
+        name_width = CALENDAR_COLUMN_WIDTH
+    columns = Columns.for_width(width - (name_width + 1 if name_width else 0))
     style = event_style(placement, moment)
     mark = REPLY_MARKS.get(event.my_response, " ")
     when = "" if event.event_type == "workingLocation" else time_label(placement, zone)
@@ -121,8 +129,8 @@ def event_line(placement: Placement, width: int, moment: Moment) -> Text:
     )
     line = Text(end="", no_wrap=True)
     line.append(CALENDAR_BAR if color else " ", style=color or "")
-    if short_names:
-        line.append_text(_cell(short_names.get(event.calendar_id, ""), NAME_WIDTH, "dim"))
+    if name_width:
+        line.append_text(_cell(names.get(event.calendar_id, ""), name_width, "dim"))
         line.append(" ")
     line.append_text(_cell(when, TIME_WIDTH, style))
     line.append("  ")
