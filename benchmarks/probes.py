@@ -7,6 +7,7 @@ python benchmarks/probes.py table API_ROOT CLIENT_SECRETS CREDENTIALS [CALENDAR_
 python benchmarks/probes.py sign-in API_ROOT CLIENT_SECRETS
 python benchmarks/probes.py quickstart API_ROOT CREDENTIALS
 python benchmarks/probes.py keys API_ROOT CLIENT_SECRETS CREDENTIALS
+python benchmarks/probes.py merging CALENDARS EVENTS_PER_CALENDAR
 """
 
 from __future__ import annotations
@@ -112,6 +113,20 @@ def startup_bare() -> None:
     report(seconds=app.drawn_at - STARTED)
 
 
+def agenda_loaded(rows: list[int]) -> Callable[[Any], bool]:
+    """A `done` for `first_frame`: the events screen has finished loading (its count goes in `rows`)."""
+    from tui.screens.events import EventsScreen
+
+    def done(app: Any) -> bool:
+        screen = app.screen
+        if isinstance(screen, EventsScreen) and screen.refreshed_at is not None:
+            rows.append(screen.shown_count)
+            return True
+        return False
+
+    return done
+
+
 def calendar_config(api_root: str, secrets: str, credentials: str) -> Any:
     from tui.config import AppConfig
 
@@ -134,7 +149,6 @@ def table(api_root: str, secrets: str, credentials: str, *calendar_ids: str) -> 
     import oauth2client.client  # noqa: F401
 
     import tui.auth.stored
-    from tui.screens.events import EventsScreen
 
     begun: list[float] = []
     check_stored = tui.auth.stored.check_stored
@@ -145,13 +159,7 @@ def table(api_root: str, secrets: str, credentials: str, *calendar_ids: str) -> 
 
     tui.auth.stored.check_stored = timed_check_stored  # type: ignore[assignment]
     rows: list[int] = []
-
-    def done(app: Any) -> bool:
-        screen = app.screen
-        if isinstance(screen, EventsScreen) and screen.refreshed_at is not None:
-            rows.append(screen.shown_count)
-            return True
-        return False
+    done = agenda_loaded(rows)
 
     config = calendar_config(api_root, secrets, credentials)
     config.calendar_ids = calendar_ids or None  # none named: every calendar ticked in the list
@@ -287,6 +295,72 @@ def keys(api_root: str, secrets: str, credentials: str) -> None:
     )
 
 
+def merging(calendars: str, per_calendar: str) -> None:
+    """The events screen's own work of merging pages into the agenda, without the network: pages of
+    `per_calendar` events from each of `calendars` calendars, made beforehand, are handed to the real
+    screen as its loading worker hands them, all at once; timed from the first page handed over to
+    the frame that shows every row and the count."""
+    import gc
+    from datetime import date
+
+    from oauth2client.client import OAuth2Credentials
+
+    from tui.app import GcalApp
+    from tui.calendar.client import PAGE_SIZE, EventPage
+    from tui.calendar.model import parse_calendar
+    from tui.config import AppConfig
+    from tui.loading import PageLoaded
+    from tui.sandbox.calendar_data import bulk
+    from tui.screens.events import EventsScreen
+
+    store = bulk(date.today(), int(per_calendar), int(calendars))
+    listed = [parse_calendar(entry) for entry in store.entries]
+    pages = [
+        EventPage(
+            start // PAGE_SIZE + 1,
+            items[start : start + PAGE_SIZE],
+            entry["summary"],
+            start + PAGE_SIZE >= len(items),
+            entry["id"],
+            "owner",
+        )
+        for entry in store.entries
+        for items in [[item for _, _, item in store.events[entry["id"]]]]
+        for start in range(0, len(items), PAGE_SIZE)
+    ]
+    gc.freeze()  # made here, not by the app: kept out of the collector's walks, as the app does
+    handed_over: list[float] = []
+
+    class HandsOverPages(EventsScreen):
+        CSS_PATH = str(Path(sys.modules[EventsScreen.__module__].__file__ or "").parent / "events.tcss")
+
+        def fetch_events(self, generation: int, request: Any) -> None:  # type: ignore[override]
+            handed_over.append(time.perf_counter())
+            shown = [entry["id"] for entry in store.entries]
+            self.post_message(self.CalendarsKnown(generation, listed, shown))
+            for page in pages:
+                self.post_message(PageLoaded(generation, page))
+            self.post_message(self.LoadFinished(generation))
+
+    class MergingApp(GcalApp):
+        def events_screen(self, credentials: Any) -> Any:
+            signed_in = OAuth2Credentials("token", "id", "secret", "refresh", None, "https://x/token", "ua")
+            return HandsOverPages(self.config, signed_in)
+
+    directory = Path(tempfile.mkdtemp())
+    (directory / "credentials.json").write_text("{}")
+    config = AppConfig(
+        client_secrets_path=directory / "s.json", credentials_path=directory / "credentials.json"
+    )
+    rows: list[int] = []
+    done = agenda_loaded(rows)
+
+    app = first_frame(MergingApp, done)(config)
+    app.run(headless=True)
+    assert app.drawn_at is not None, app.crash_text
+    report(seconds=app.drawn_at - handed_over[0], rows=rows[0], pages=len(pages))
+
+
 PROBES: dict[str, Callable[..., None]] = {
     "startup-app": startup_app,
     "startup-app-link": lambda: startup_app("link"),
@@ -295,6 +369,7 @@ PROBES: dict[str, Callable[..., None]] = {
     "sign-in": sign_in,
     "quickstart": quickstart,
     "keys": keys,
+    "merging": merging,
 }
 
 if __name__ == "__main__":
