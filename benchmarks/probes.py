@@ -245,15 +245,16 @@ def keys(api_root: str, secrets: str, credentials: str) -> None:
     from tui.screens.events import EventsScreen
 
     app = GcalApp(calendar_config(api_root, secrets, credentials))
-    frames: list[tuple[float, int]] = []  # when each frame was drawn, and the cursor row it shows
+    frames: list[tuple[float, object]] = []  # when each frame was drawn, and the line the cursor is on
     display = app._display
+
+    def selected(screen: Any) -> object:
+        """The line the cursor is on (its index moves when pages add lines above it)."""
+        return screen.agenda_view.selected if isinstance(screen, EventsScreen) else None
 
     def timed_display(*arguments: Any) -> None:
         display(*arguments)
-        screen = app.screen
-        frames.append(
-            (time.perf_counter(), screen.agenda_view.cursor if isinstance(screen, EventsScreen) else -1)
-        )
+        frames.append((time.perf_counter(), selected(app.screen)))
 
     app._display = timed_display  # type: ignore[method-assign]
 
@@ -264,18 +265,25 @@ def keys(api_root: str, secrets: str, credentials: str) -> None:
                 await pilot.pause(0.01)
             screen = app.screen
             assert app._driver is not None
+            view = screen.agenda_view
             while screen.refreshed_at is None:
                 key = "down" if len(latencies) % 4 < 2 else "up"
-                before = screen.agenda_view.cursor
+                if view.cursor == view._selectable_from(0, 1):  # at the first event: only down moves
+                    key = "down"
+                elif view.cursor == view._selectable_from(len(view.lines) - 1, -1):
+                    key = "up"
+                before = selected(screen)
                 first_frame = len(frames)
                 sent = time.perf_counter()
                 app._driver.send_message(events.Key(key, None))
-                while screen.agenda_view.cursor == before:
+                while selected(screen) is before:
                     await asyncio.sleep(0.0005)
+                    if time.perf_counter() - sent > 30:
+                        raise RuntimeError(f"{key} did not move the cursor")
                 handled = time.perf_counter()
-                while not any(row != before for _, row in frames[first_frame:]):
+                while not any(line is not before for _, line in frames[first_frame:]):
                     await asyncio.sleep(0.0005)
-                painted = next(moment for moment, row in frames[first_frame:] if row != before)
+                painted = next(moment for moment, line in frames[first_frame:] if line is not before)
                 latencies.append((min(handled, painted) - sent, painted - sent))
                 await asyncio.sleep(0.05)
         return latencies
