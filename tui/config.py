@@ -139,6 +139,11 @@ class AppConfig:
         return self._zone
 
     @property
+    def store_path(self) -> Path:
+        """The event store: beside the credentials (it holds that account's calendars)."""
+        return self.credentials_path.with_name("events.sqlite3")
+
+    @property
     def crash_reports(self) -> Path:
         return self.crash_dir if self.crash_dir is not None else user_state_dir()
 

@@ -10,6 +10,7 @@ them (marked `# deferred`), never at the top of a module that start-up imports:
   them after the first paint.
 - tzlocal: only to find the local zone, which the sign-in screen does not show.
 - `tui.sandbox`: the demo's and the tests' stand-in for Google, never needed otherwise.
+- dateutil: only to make a series' instances from its rules (the event store's recurring events).
 - `tui.screens.events`: it brings the calendar's modules.
 
 A test starts the app in a fresh interpreter and checks that none of `DEFERRED` was imported.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 # oauth2client's small clientsecrets module is read at start (the client secrets file); its client
 # module, which brings httplib2, is not.
-DEFERRED = ("oauth2client.client", "httplib2", "googleapiclient", "tzlocal", "tui.sandbox")
+DEFERRED = ("oauth2client.client", "httplib2", "googleapiclient", "tzlocal", "tui.sandbox", "dateutil")
 
 
 def import_calendar_libraries() -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-ErrorKind = Literal["sign_in", "configuration", "request", "transient"]
+ErrorKind = Literal["sign_in", "configuration", "request", "transient", "sync_expired"]
 
 
 class CalendarError(Exception):
     """What went wrong, in words for the status line, and what kind of recovery fits.
 
     kind: "sign_in" (go back to the sign-in screen), "configuration" (fix a file or project),
-    "request" (this request cannot work: another calendar or range), "transient" (retry later).
+    "request" (this request cannot work: another calendar or range), "transient" (retry later),
+    "sync_expired" (a sync token Google no longer takes: sync that calendar again in full).
     """
 
     def __init__(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from tui.auth.stored import StoredSignIn
     from tui.calendar.client import CalendarClient, EventPage, RetryNotice
     from tui.calendar.model import CalendarInfo
+    from tui.calendar.sync import CalendarSynced
 
 
 T = TypeVar("T")
@@ -100,6 +101,14 @@ def calendars_shown(calendars: Sequence[CalendarInfo]) -> list[str]:
     return ["primary", *(c.id for c in calendars if c.shown_by_default and not c.primary)]
 
 
+def shown_ids(calendars: Sequence[CalendarInfo], chosen: Sequence[str] | None) -> list[str]:
+    """The ids of the calendars shown, `chosen` or else those ticked in the list, with the
+    primary's own id for "primary" (as the event store files them)."""
+    primary = next((calendar.id for calendar in calendars if calendar.primary), None)
+    wanted = list(chosen) if chosen is not None else calendars_shown(calendars)
+    return [primary if calendar_id == "primary" and primary else calendar_id for calendar_id in wanted]
+
+
 @dataclass(frozen=True)
 class RangeRequest:
     """One calendar's events from `start` to `end`, with times written in the zone `zone_name`."""
@@ -111,6 +120,17 @@ class RangeRequest:
     query: str | None = None  # only the events Google finds this in
     page_size: int | None = None  # None: the client's
     most_pages: int | None = None  # stop after this many (the last page read then says it is not)
+
+
+@dataclass
+class SyncReport:
+    """What a sync of the event store did."""
+
+    calendars: list[CalendarInfo]  # the calendar list, as read
+    shown: list[str]  # the calendars synced (ids from the list: the primary's own, not "primary")
+    store_note: str | None  # the store could not be read and was made again, in words
+    synced: list[CalendarSynced] = field(default_factory=list)
+    failed: dict[str, CalendarError] = field(default_factory=dict)
 
 
 class CalendarLoader:
@@ -234,6 +254,42 @@ class CalendarLoader:
         except CalendarError as error:
             if not listener.cancelled():
                 listener.failed(calendar_id, error)
+
+    def sync_store(self, chosen: tuple[str, ...] | None, now: datetime) -> SyncReport:
+        """The calendar list, then each calendar shown (`chosen`, or those ticked in the list),
+        into the event store, side by side: a thread, a connection and a store connection each.
+        Raises CalendarError when the list cannot be read (offline, say); a calendar that fails is
+        in the report's `failed`, and the store keeps what it had of it."""
+        from tui.calendar.client import connect  # deferred
+        from tui.calendar.store import EventStore
+        from tui.calendar.sync import sync_calendar
+
+        assert self.credentials is not None, "check_stored_sign_in first"
+        credentials, path = self.credentials, self.config.store_path
+        with connect(self.config, credentials) as calendar:
+            calendar.renew_token_if_expired()
+        calendars = self.calendars(again=True)
+        primary = next((calendar for calendar in calendars if calendar.primary), None)
+        shown = shown_ids(calendars, chosen)
+        store, note = EventStore.open(path, now)
+        try:
+            store.save_calendar_list(primary.id if primary else "", [asdict(c) for c in calendars])
+        finally:
+            store.close()
+        report = SyncReport(calendars, shown, note)
+
+        def sync(calendar_id: str) -> None:
+            with connect(self.config, credentials) as client:
+                store, _ = EventStore.open(path, now)
+                try:
+                    report.synced.append(sync_calendar(client, store, calendar_id, now))
+                except CalendarError as error:
+                    report.failed[calendar_id] = error
+                finally:
+                    store.close()
+
+        run_side_by_side([partial(sync, calendar_id) for calendar_id in shown], MOST_AT_ONCE, lambda: False)
+        return report
 
     def token_save_problem(self) -> str | None:
         """Why the last renewed access token could not be saved, or None if it could (or none was)."""

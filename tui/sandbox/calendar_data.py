@@ -191,10 +191,68 @@ def _timed(moment: datetime, minutes: int) -> tuple[dict[str, str], dict[str, st
 
 @dataclass
 class CalendarStore:
-    """Calendars and their events, each list sorted by start instant."""
+    """Calendars and their events, each list sorted by start instant, as `singleEvents=true` lists
+    them. A calendar in `series` lists them otherwise with `singleEvents=false`: its events that
+    are not instances of a series, then `series[calendar_id]` (each series once, and its exceptions).
+
+    Every change made with `put` or `remove` gets the next `version`; a sync token names the version
+    it was given at, and `expire_sync_tokens` makes every token given so far stale (410)."""
 
     entries: list[dict[str, Any]] = field(default_factory=lambda: [dict(e) for e in CALENDAR_ENTRIES])
     events: dict[str, list[tuple[datetime, datetime, dict[str, Any]]]] = field(default_factory=dict)
+    series: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    version: int = 0
+    changes: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)  # (version, calendar, item)
+    oldest_valid_version: int = 0
+
+    def put(self, calendar_id: str, item: dict[str, Any]) -> None:
+        """Add `item`, or change the event with its id, as a person would in Google Calendar."""
+        calendar_id = self._id(calendar_id)
+        kept = [entry for entry in self.events.get(calendar_id, []) if entry[2].get("id") != item["id"]]
+        self.events[calendar_id] = kept
+        self.add(calendar_id, item)
+        self.sort()
+        self._changed(calendar_id, item)
+
+    def remove(self, calendar_id: str, event_id: str) -> None:
+        """Delete an event: incremental sync then reports it as Google does, by id, cancelled."""
+        calendar_id = self._id(calendar_id)
+        self.events[calendar_id] = [e for e in self.events.get(calendar_id, []) if e[2].get("id") != event_id]
+        self.series[calendar_id] = [
+            item for item in self.series.get(calendar_id, []) if item["id"] != event_id
+        ]
+        self._changed(
+            calendar_id, {"kind": "calendar#event", "etag": '"0"', "id": event_id, "status": "cancelled"}
+        )
+
+    def _changed(self, calendar_id: str, item: dict[str, Any]) -> None:
+        self.version += 1
+        self.changes.append((self.version, calendar_id, item))
+
+    def expire_sync_tokens(self) -> None:
+        self.oldest_valid_version = self.version + 1
+
+    def unexpanded(self, calendar_id: str) -> list[dict[str, Any]]:
+        """The calendar's events as `singleEvents=false` lists them (cancelled single events left out)."""
+        calendar_id = self._id(calendar_id)
+        items = [item for _, _, item in self.events.get(calendar_id, [])]
+        if calendar_id in self.series:
+            items = [item for item in items if not item.get("recurringEventId")] + self.series[calendar_id]
+        return [item for item in items if item.get("status") != "cancelled" or item.get("recurringEventId")]
+
+    def changed_since(self, calendar_id: str, version: int) -> list[dict[str, Any]]:
+        """What changed in the calendar after `version`: the latest of each event, in order."""
+        calendar_id = self._id(calendar_id)
+        latest: dict[str, dict[str, Any]] = {}
+        for changed_at, changed_in, item in self.changes:
+            if changed_at > version and changed_in == calendar_id:
+                latest.pop(item["id"], None)
+                latest[item["id"]] = item
+        return list(latest.values())
+
+    @staticmethod
+    def _id(calendar_id: str) -> str:
+        return PRIMARY if calendar_id == "primary" else calendar_id
 
     def add(self, calendar_id: str, item: dict[str, Any]) -> None:
         """File `item` by its instants; an all-day event by midnight in the calendar's zone, as Google

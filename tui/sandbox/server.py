@@ -54,6 +54,7 @@ class Fault:
     reset_after: int | None = None  # answer, then reset the connection after this many body bytes
     trickle: float = 0.0  # seconds between the body's bytes (a server that never quite stops)
     times: int | None = 1
+    after: int = 0  # requests to the route answered as usual first
 
 
 Route = Callable[["_Handler", dict[str, str]], None]
@@ -172,6 +173,9 @@ class Sandbox:
             if not queue:
                 return None
             fault = queue[0]
+            if fault.after > 0:
+                fault.after -= 1
+                return None
             if fault.times is not None:
                 fault.times -= 1
                 if fault.times <= 0:
