@@ -22,24 +22,18 @@ from tui.config import (
     user_data_dir,
 )
 
+COMMANDS = ("agenda", "next")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gcal-tui",
         description="Sign in to Google and browse your Google Calendar in the terminal.",
+        epilog="For scripts: `gcal-tui agenda` prints the agenda, `gcal-tui next` the next event "
+        "(see `gcal-tui agenda --help`).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--client-secrets",
-        metavar="PATH",
-        help=f"OAuth client JSON from Google Cloud console (default: ${CLIENT_SECRETS_ENV}, "
-        f"./client_secrets.json, then {user_config_dir() / 'client_secrets.json'})",
-    )
-    parser.add_argument(
-        "--credentials",
-        metavar="PATH",
-        help=f"where to store credentials (default: {user_data_dir() / CREDENTIALS_NAME})",
-    )
+    add_account_options(parser)
     parser.add_argument(
         "--scope",
         action="append",
@@ -58,17 +52,60 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not listen for the browser's redirect; paste the code or URL instead",
     )
-    parser.add_argument(
-        "--api-endpoint",
-        metavar="ROOT",
-        default=GOOGLE_API_ROOT,
-        help=f"API root; calendar/v3/ is appended (default: {GOOGLE_API_ROOT})",
-    )
     parser.add_argument("--reauth", action="store_true", help="sign in again even if credentials are stored")
     parser.add_argument(
         "--demo",
         action="store_true",
         help="try everything against a built-in local stand-in for Google (no account needed)",
+    )
+    parser.add_argument(
+        "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
+    )
+    return parser
+
+
+def build_command_parser(command: str) -> argparse.ArgumentParser:
+    """`gcal-tui agenda` or `gcal-tui next`: print from the event store, for scripts."""
+    from tui.agenda_command import FORMATS
+
+    if command == "next":
+        parser = argparse.ArgumentParser(
+            prog="gcal-tui next",
+            description="Print the next event that has not ended (within 7 days) on one line.",
+        )
+    else:
+        parser = argparse.ArgumentParser(
+            prog="gcal-tui agenda",
+            description="Print the agenda of the calendars shown in the app (synced first).",
+            epilog="Exit status: 0 printed (after a failed sync, from what is stored, with a warning on "
+            "stderr); 1 nothing to print (not signed in and nothing stored); 2 a wrong option.",
+        )
+        parser.add_argument("--days", type=int, default=7, metavar="N", help="how many days (default 7)")
+        parser.add_argument("--from", dest="first_day", metavar="DATE", help="the first day (default today)")
+        parser.add_argument("--format", dest="output_format", choices=FORMATS, default="text")
+    parser.add_argument("--offline", action="store_true", help="print what is stored, without syncing")
+    add_account_options(parser)
+    return parser
+
+
+def add_account_options(parser: argparse.ArgumentParser) -> None:
+    """Which account's files, which server, which calendars, which zone: the app's and the commands'."""
+    parser.add_argument(
+        "--client-secrets",
+        metavar="PATH",
+        help=f"OAuth client JSON from Google Cloud console (default: ${CLIENT_SECRETS_ENV}, "
+        f"./client_secrets.json, then {user_config_dir() / 'client_secrets.json'})",
+    )
+    parser.add_argument(
+        "--credentials",
+        metavar="PATH",
+        help=f"where to store credentials (default: {user_data_dir() / CREDENTIALS_NAME})",
+    )
+    parser.add_argument(
+        "--api-endpoint",
+        metavar="ROOT",
+        default=GOOGLE_API_ROOT,
+        help=f"API root; calendar/v3/ is appended (default: {GOOGLE_API_ROOT})",
     )
     parser.add_argument(
         "--calendar",
@@ -78,16 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Calendar, or those last chosen with c)",
     )
     parser.add_argument(
-        "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
-    )
-    parser.add_argument(
         "--tz",
         type=zone_option,
         metavar="ZONE",
         help="IANA time zone to show times in, e.g. Europe/London (default: the one chosen in the "
         "app, else $TZ or the system's)",
     )
-    return parser
 
 
 def zone_option(text: str) -> str:
@@ -138,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(argv: Sequence[str] | None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        return run_command(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     if not 1 <= args.days <= MAX_DAYS:
         print(f"gcal-tui: --days must be from 1 to {MAX_DAYS:,} (ten years)", file=sys.stderr)
@@ -161,6 +197,35 @@ def run(argv: Sequence[str] | None) -> int:
     from tui.app import GcalApp, run_app
 
     return run_app(GcalApp(config))
+
+
+def run_command(command: str, argv: list[str]) -> int:
+    from tui.agenda_command import AgendaOptions, run_agenda, run_next
+    from tui.calendar.dates import DayError, parse_day
+    from tui.settings import load_settings, use_remembered
+
+    args = build_command_parser(command).parse_args(argv)
+    config = config_from_environment(
+        client_secrets=args.client_secrets,
+        credentials=args.credentials,
+        api_endpoint=args.api_endpoint,
+        calendar_ids=tuple(args.calendar) if args.calendar else None,
+        zone_name=args.tz,
+    )
+    use_remembered(config, load_settings(config.settings_path))
+    if command == "next":
+        return run_next(config, args.offline)
+    if not 1 <= args.days <= MAX_DAYS:
+        print(f"gcal-tui agenda: --days must be from 1 to {MAX_DAYS:,}", file=sys.stderr)
+        return 2
+    first_day = None
+    if args.first_day is not None:
+        try:
+            first_day = parse_day(args.first_day, config.now().date())
+        except DayError as error:
+            print(f"gcal-tui agenda: --from: {error}", file=sys.stderr)
+            return 2
+    return run_agenda(config, AgendaOptions(args.days, first_day, args.output_format, args.offline))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ import asyncio
 import signal
 import sys
 from collections.abc import Iterable
-from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,12 +17,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from tui.config import AppConfig, ZoneError, named_zone
+from tui.config import AppConfig
 from tui.keys import key_actions
 from tui.messages import SignedIn, SignedOut, SignInNeeded
 from tui.screens.help import HelpScreen
 from tui.screens.sign_in import SignInScreen
-from tui.settings import load_settings, save_settings
+from tui.settings import load_settings, save_settings, use_remembered
 from tui.text import safe_text
 from tui.worker_errors import ReportsWorkerErrors
 from tui.worker_pool import NonWaitingPool
@@ -56,11 +55,7 @@ class GcalApp(ReportsWorkerErrors, App[None]):
         self.settings = load_settings(config.settings_path)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
-        if config.zone_name is None and self.settings.time_zone:
-            with suppress(ZoneError):  # a hand-edited name that is no zone: the system's, then
-                config.zone_name = named_zone(self.settings.time_zone).key
-        if config.calendar_ids is None and self.settings.calendars:
-            config.calendar_ids = tuple(self.settings.calendars)
+        use_remembered(config, self.settings)
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nothing else caught ends the app with exit status 1 and a short report

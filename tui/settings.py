@@ -4,9 +4,11 @@ config directory."""
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tui.config import AppConfig, ZoneError, named_zone
 from tui.storage import write_private_file
 
 
@@ -42,3 +44,12 @@ def load_settings(path: Path | None) -> Settings:
 
 def save_settings(path: Path, settings: Settings) -> None:
     write_private_file(path, json.dumps(asdict(settings)))
+
+
+def use_remembered(config: AppConfig, settings: Settings) -> None:
+    """The zone and calendars remembered in `settings`, where the command line named none."""
+    if config.zone_name is None and settings.time_zone:
+        with suppress(ZoneError):  # a hand-edited name that is no zone: the system's, then
+            config.zone_name = named_zone(settings.time_zone).key
+    if config.calendar_ids is None and settings.calendars:
+        config.calendar_ids = tuple(settings.calendars)

@@ -23,6 +23,7 @@ DOMAIN = [
     PACKAGE / "crash.py",
     PACKAGE / "settings.py",
     PACKAGE / "browser.py",
+    PACKAGE / "agenda_command.py",
 ]
 
 

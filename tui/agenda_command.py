@@ -1,0 +1,193 @@
+"""`gcal-tui agenda` and `gcal-tui next`: the agenda for scripts (tmux status lines, cron, pipes),
+printed from the event store after a sync (none with `--offline`). No Textual, and no Google
+libraries when offline.
+
+Exit status: 0 the agenda was printed (after a failed sync, from the store, with a warning on
+stderr); 1 it could not be (not signed in and nothing stored, or the store unreadable); 2 the
+command line was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import TextIO
+
+from tui.calendar.agenda import Agenda, DayRange, Placement, day_label, time_label
+from tui.calendar.loader import shown_ids
+from tui.calendar.model import Event, parse_event
+from tui.calendar.store import EventStore
+from tui.config import AppConfig
+from tui.text import safe_text
+
+FORMATS = ("text", "tsv", "json")
+
+
+@dataclass(frozen=True)
+class AgendaOptions:
+    days: int = 7
+    first_day: date | None = None  # None: today
+    output_format: str = "text"
+    offline: bool = False
+
+
+def run_agenda(
+    config: AppConfig, options: AgendaOptions, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    agenda = _stored_agenda(config, options, err)
+    if agenda is None:
+        return 1
+    events = events_of(agenda)
+    zone, today = config.zone, config.now().date()
+    if options.output_format == "json":
+        json.dump([event_object(event, zone) for event in events], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif options.output_format == "tsv":
+        out.write("start_date\tstart_time\tend_date\tend_time\ttitle\tlocation\tcalendar\n")
+        for event in events:
+            out.write("\t".join(_tsv_cell(cell) for cell in tsv_row(event, zone)) + "\n")
+    else:
+        for line in agenda.lines():
+            if isinstance(line, Placement):
+                location = f"  ({_one_line(line.event.location)})" if line.event.location else ""
+                out.write(f"  {time_label(line, zone):<13}  {_one_line(line.event.title)}{location}\n")
+            else:
+                out.write(f"{day_label(line.day, today)}\n")
+    return 0
+
+
+def run_next(config: AppConfig, offline: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """The next timed event that has not ended, on one line: `14:00–15:00 Design review (Room 4)`."""
+    out, err = out or sys.stdout, err or sys.stderr
+    agenda = _stored_agenda(config, AgendaOptions(days=8, offline=offline), err)
+    if agenda is None:
+        return 1
+    now = config.now()
+    coming = sorted(
+        (
+            event
+            for event in events_of(agenda)
+            if not event.all_day and event.end > now and event.my_response != "declined"
+        ),
+        key=lambda event: (event.start, event.end),
+    )
+    if not coming:
+        out.write("Nothing in the next 7 days.\n")
+        return 0
+    event = coming[0]
+    start, end = event.starts_at(config.zone), event.ends_at(config.zone)
+    day = "" if start.date() == now.date() else f"{start:%a} "
+    location = f" ({_one_line(event.location)})" if event.location else ""
+    out.write(f"{day}{start:%H:%M}–{end:%H:%M} {_one_line(event.title)}{location}\n")
+    return 0
+
+
+def events_of(agenda: Agenda) -> list[Event]:
+    """The agenda's events in its order, each once however many days it covers."""
+    return [line.event for line in agenda.lines() if isinstance(line, Placement) and line.first_shown]
+
+
+def _stored_agenda(config: AppConfig, options: AgendaOptions, err: TextIO) -> Agenda | None:
+    """The agenda of the days asked for, from the store (synced first unless offline); None after
+    saying on `err` why there is none to print."""
+    now = config.now()
+    if not options.offline:
+        _sync(config, now, err)
+    if not config.store_path.exists():
+        err.write(
+            "gcal-tui: nothing is stored yet: run `gcal-tui` and sign in, or run this without --offline.\n"
+        )
+        return None
+    store, note = EventStore.open(config.store_path, now)
+    try:
+        if note:
+            err.write(f"gcal-tui: {note}\n")
+        shown = shown_calendars(store, config)
+        names = {calendar.id: calendar.info.summary for calendar in store.calendars()}
+        first = options.first_day or now.date()
+        start, end = DayRange(first, options.days).bounds(config.zone)
+        agenda = Agenda(config.zone, DayRange(first, options.days), shown)
+        for calendar_id in shown:
+            items = store.items_between(calendar_id, start, end)
+            name = names.get(calendar_id, calendar_id)
+            agenda.add(event for item in items if (event := parse_event(item, name, calendar_id)) is not None)
+    finally:
+        store.close()
+    return agenda
+
+
+def shown_calendars(store: EventStore, config: AppConfig) -> list[str]:
+    """The ids of the calendars shown (chosen, or ticked in the stored list), the primary's own."""
+    return shown_ids([calendar.info for calendar in store.calendars()], config.calendar_ids)
+
+
+def _sync(config: AppConfig, now: datetime, err: TextIO) -> None:
+    """Bring the store up to date; on failure say so on `err` and go on with what is stored."""
+    from tui.calendar.errors import CalendarError
+    from tui.calendar.loader import CalendarLoader
+
+    loader = CalendarLoader(config)
+    stored = loader.check_stored_sign_in()
+    if stored.credentials is None:
+        err.write(f"gcal-tui: not signed in ({safe_text(stored.reason)}); showing what is stored.\n")
+        return
+    try:
+        report = loader.sync_store(config.calendar_ids, now)
+    except CalendarError as error:
+        err.write(f"gcal-tui: offline — {_last_synced(config, now)}: {safe_text(error.message)}\n")
+        return
+    if report.store_note:
+        err.write(f"gcal-tui: {report.store_note}\n")
+    for calendar_id, error in report.failed.items():
+        err.write(f"gcal-tui: {safe_text(calendar_id)} was not synced: {safe_text(error.message)}\n")
+
+
+def _last_synced(config: AppConfig, now: datetime) -> str:
+    if not config.store_path.exists():
+        return "nothing stored yet"
+    store, _ = EventStore.open(config.store_path, now)
+    try:
+        synced = store.last_synced(shown_calendars(store, config))
+    finally:
+        store.close()
+    return f"last synced {synced.astimezone(config.zone):%Y-%m-%d %H:%M}" if synced else "never synced"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(safe_text(text).split())
+
+
+def _tsv_cell(text: str) -> str:
+    return _one_line(text).replace("\t", " ")
+
+
+def tsv_row(event: Event, zone: tzinfo) -> list[str]:
+    """Dates and times in the viewer's zone (an all-day event's end date is exclusive, as Google's)."""
+    if event.all_day:
+        dates = [event.start.isoformat(), "", event.end.isoformat(), ""]
+    else:
+        start, end = event.starts_at(zone), event.ends_at(zone)
+        dates = [f"{start:%Y-%m-%d}", f"{start:%H:%M}", f"{end:%Y-%m-%d}", f"{end:%H:%M}"]
+    return [*dates, event.title, event.location, event.calendar]
+
+
+def event_object(event: Event, zone: tzinfo) -> dict[str, object]:
+    """One event for `--format json`: instants in the viewer's zone with their offsets, dates as dates."""
+    if event.all_day:
+        start, end = event.start.isoformat(), event.end.isoformat()
+    else:
+        start, end = event.starts_at(zone).isoformat(), event.ends_at(zone).isoformat()
+    return {
+        "calendar": safe_text(event.calendar_id),
+        "id": safe_text(event.id),
+        "start": start,
+        "end": end,
+        "all_day": event.all_day,
+        "title": safe_text(event.title),
+        "location": safe_text(event.location),
+        "link": safe_text(event.html_link),
+        "my_response": safe_text(event.my_response),
+    }
