@@ -11,6 +11,8 @@ from oauth2client.client import OAuth2Credentials
 
 from tui.auth.revoke import RevokeError, revoke
 from tui.auth.sign_out import PERMISSIONS_PAGE, sign_out
+from tui.calendar.loader import CalendarLoader
+from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.server import Fault
 from tui.storage import CredentialsFileError
@@ -104,6 +106,21 @@ def test_sign_out_revokes_then_deletes(
     said = sign_out(stored_credentials, credentials_path)
     assert said == f"Signed out. Access revoked at Google. Deleted {credentials_path}."
     assert not credentials_path.exists() and len(sandbox.requests_to("/revoke")) == 1
+
+
+def test_sign_out_deletes_the_stored_events_too_and_says_so(
+    sandbox: Sandbox, stored_credentials: OAuth2Credentials, config: AppConfig
+) -> None:
+    CalendarLoader(config, stored_credentials).sync_store(None, config.now())
+    store_files = [Path(f"{config.store_path}{suffix}") for suffix in ("", "-wal", "-shm")]
+    assert config.store_path.exists()
+    said = sign_out(stored_credentials, config.credentials_path, store_path=config.store_path)
+    assert said.endswith(f"Deleted {config.credentials_path} and the stored events ({config.store_path}).")
+    assert not any(path.exists() for path in store_files)
+    said = sign_out(
+        stored_credentials, config.credentials_path, revoke_at_google=False, store_path=config.store_path
+    )
+    assert "stored events" not in said  # none were left to delete
 
 
 def test_sign_out_keeps_the_file_when_google_cannot_be_told(

@@ -544,6 +544,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
                 revoke_at_google=revoke_at_google,
                 timeout=self.config.api_timeout,
                 retry_delay=self.config.api_retry_base_delay,
+                store_path=self.config.store_path,
             )
         except RevokeError as error:
             self.post_message(self.RevokeFailed(error))
