@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ TARGETS = {
     "merged_calendars_ratio": 1.5,
     "merged_calendars_key_p95_ms": 100.0,
     "merging_per_event_ratio": 1.0,
+    "agenda_offline_ratio": 3.0,
 }
 
 
@@ -227,6 +230,34 @@ def merging(calendars: int, events: int, repeat: int) -> dict[str, float]:
     }
 
 
+def timed_process(*command: str, environment: dict[str, str] | None = None) -> dict[str, float]:
+    """A whole process, from start to exit, as a shell script runs it."""
+    began = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=HERE.parent, env=environment, timeout=120)
+    return {"seconds": time.perf_counter() - began}
+
+
+def agenda_offline(events: int, repeat: int) -> dict[str, float]:
+    """`gcal-tui agenda --offline --format json` for 7 days from a store of `events` events, against
+    a Python that imports json and sqlite3 and exits."""
+    with emulator(events) as served, tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home:
+        environment = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config", "XDG_STATE_HOME": f"{home}/state"}
+        command = [sys.executable, "-m", "tui", "agenda", "--format", "json", "--days", "7"]
+        command += ["--credentials", served.credentials, "--client-secrets", served.client_secrets]
+        command += ["--api-endpoint", served.api_root]
+        timed_process(*command, environment=environment)  # the sync that fills the store
+        offline, bare = [], []
+        for _ in range(repeat):
+            offline.append(timed_process(*command, "--offline", environment=environment))
+            bare.append(timed_process(sys.executable, "-c", "import json, sqlite3"))
+    return {
+        "events_stored": events,
+        "agenda_seconds": median(offline, "seconds"),
+        "bare_python_seconds": median(bare, "seconds"),
+        "ratio": paired_ratio(offline, bare),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -242,13 +273,14 @@ def main() -> None:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "processor": platform.machine(),
-            "cpus": __import__("os").cpu_count(),
+            "cpus": os.cpu_count(),
         },
         "startup": startup(11 if not args.smoke else 1),  # a short figure, and noisy: more runs
         "growth": [throughput(size, repeat if size <= 10000 else 2) for size in sizes],
         "sign_in": sign_in(sizes[1], 7 if not args.smoke else 1),
         "merged": merged(10, 1000, 250, 0.3, 3) if not args.smoke else merged(3, 50, 25, 0.05, 1),
         "merging": merging(100, 100, 11) if not args.smoke else merging(5, 20, 1),
+        "agenda_offline": agenda_offline(10000, 11) if not args.smoke else agenda_offline(100, 1),
         "responsiveness": responsiveness(
             keys_events, keys_page, 0.05 if args.smoke else 0.3, 1 if args.smoke else 3
         ),
@@ -304,6 +336,12 @@ def main() -> None:
     print(
         f"{label:<44}{mixed['per_event_us']:>12.1f}{mixed['one_calendar_per_event_us']:>12.1f}"
         f"{mixed['ratio']:>8.2f}{'≤ 1.0':>10}"
+    )
+    script: dict[str, float] = results["agenda_offline"]  # type: ignore[assignment]
+    label = f"agenda --offline, {script['events_stored']:,} stored (s)"
+    print(
+        f"{label:<44}{script['agenda_seconds']:>12.3f}{script['bare_python_seconds']:>12.3f}"
+        f"{script['ratio']:>8.2f}{'≤ 3':>10}"
     )
     print(f"{'keys while pages stream, p95 to paint (ms)':<44}{keys['p95_ms']:>12.1f}{'':>20}{'≤ 100':>10}")
     print(f"{'keys while pages stream, p95 handled (ms)':<44}{keys['handled_p95_ms']:>12.1f}")
