@@ -15,6 +15,7 @@ from tui.config import (
     CREDENTIALS_NAME,
     GOOGLE_API_ROOT,
     READONLY_SCOPE,
+    AppConfig,
     ZoneError,
     config_from_environment,
     named_zone,
@@ -200,8 +201,6 @@ def run(argv: Sequence[str] | None) -> int:
 
 
 def run_command(command: str, argv: list[str]) -> int:
-    from tui.agenda_command import AgendaOptions, run_agenda, run_next
-    from tui.calendar.dates import DayError, parse_day
     from tui.settings import load_settings, use_remembered
 
     args = build_command_parser(command).parse_args(argv)
@@ -213,6 +212,17 @@ def run_command(command: str, argv: list[str]) -> int:
         zone_name=args.tz,
     )
     use_remembered(config, load_settings(config.settings_path))
+    try:
+        return print_for(command, args, config)
+    except BrokenPipeError:  # `gcal-tui agenda | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def print_for(command: str, args: argparse.Namespace, config: AppConfig) -> int:
+    from tui.agenda_command import AgendaOptions, run_agenda, run_next
+    from tui.calendar.dates import DayError, parse_day
+
     if command == "next":
         return run_next(config, args.offline)
     if not 1 <= args.days <= MAX_DAYS:

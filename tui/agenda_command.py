@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TextIO
 
-from tui.calendar.agenda import Agenda, DayRange, Placement, day_label, time_label
+from tui.calendar.agenda import Agenda, DayRange, Placement, day_label, time_label, title_text
 from tui.calendar.loader import shown_ids
 from tui.calendar.model import Event, parse_event
 from tui.calendar.store import EventStore
@@ -53,7 +53,9 @@ def run_agenda(
         for line in agenda.lines():
             if isinstance(line, Placement):
                 location = f"  ({_one_line(line.event.location)})" if line.event.location else ""
-                out.write(f"  {time_label(line, zone):<13}  {_one_line(line.event.title)}{location}\n")
+                event = line.event
+                when = "" if event.event_type == "workingLocation" else time_label(line, zone)
+                out.write(f"  {when:<13}  {_one_line(title_text(event))}{location}\n")
             else:
                 out.write(f"{day_label(line.day, today)}\n")
     return 0

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,3 +150,27 @@ def test_next_prints_one_line(run: Run, stored_credentials: OAuth2Credentials) -
 def test_a_wrong_option_exits_2(run: Run, argv: tuple[str, ...], said: str) -> None:
     status, _, err = run("agenda", "--offline", *argv)
     assert status == 2 and said in err
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_early_ends_it_quietly(
+    client_secrets: Path,
+    credentials_path: Path,
+    stored_credentials: OAuth2Credentials,
+    sandbox: Sandbox,
+    tmp_path: Path,
+) -> None:
+    """`gcal-tui agenda | head -1`: the pipe closes before the agenda is written."""
+    environment = {
+        **os.environ,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    command = [sys.executable, "-m", "tui", "agenda", "--days", "30", "--client-secrets", str(client_secrets)]
+    command += ["--credentials", str(credentials_path), "--api-endpoint", sandbox.base_url]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    assert process.stderr.read() == b""
+    assert not (tmp_path / "state").exists()  # no crash report

@@ -11,6 +11,7 @@ from operator import attrgetter
 
 from tui.calendar.limits import FIRST_DAY, LAST_DAY
 from tui.calendar.model import Event, format_day
+from tui.text import safe_text
 
 ONE_MICROSECOND = timedelta(microseconds=1)
 ONE_DAY = timedelta(days=1)
@@ -238,3 +239,30 @@ EVENT_TYPE_LABELS = {
     "birthday": "Birthday",
     "workingLocation": "Working location",
 }
+WORKING_PLACES = {"homeOffice": "Working from home", "officeLocation": "Working at the office"}
+
+
+def title_text(event: Event) -> str:
+    """The title, with what kind of event it is when the title does not say so."""
+    label = EVENT_TYPE_LABELS.get(event.event_type)
+    if event.event_type == "workingLocation":
+        return f"⌂ {working_place(event)}"
+    if not label:
+        return event.title
+    if not event.summary:
+        return label
+    if label.split()[0].casefold() in event.summary.casefold():
+        return event.summary
+    return f"{label} · {event.summary}"
+
+
+def working_place(event: Event) -> str:
+    properties = event.item.get("workingLocationProperties")
+    properties = properties if isinstance(properties, dict) else {}
+    kind = properties.get("type")
+    place = properties.get(kind) if isinstance(kind, str) else None
+    label = safe_text(place.get("label")) if isinstance(place, dict) else ""
+    if label:
+        return f"Working at {label}"
+    known = WORKING_PLACES.get(kind) if isinstance(kind, str) else None
+    return known or event.summary or "Working location"

@@ -16,9 +16,8 @@ from tui.calendar.agenda import (
     Placement,
     day_label,
     time_label,
+    title_text,
 )
-from tui.calendar.model import Event
-from tui.text import safe_text
 
 TIME_WIDTH = 13  # "23:15 → 00:45"
 FIXED_WIDTH = 1 + TIME_WIDTH + 2 + 1 + 1 + 1  # padding, time, gap, reply mark, gap, padding
@@ -30,7 +29,6 @@ NAME_WIDTH = 8  # the calendar's short name, in place of its colour under NO_COL
 CALENDAR_COLUMN_FROM = 140  # this wide, the calendar's name is shown beside its colour too
 CALENDAR_COLUMN_WIDTH = 18
 CALENDAR_BAR = "▌"  # in the event's calendar's colour, where the row's padding was
-WORKING_PLACES = {"homeOffice": "Working from home", "officeLocation": "Working at the office"}
 
 
 @dataclass(frozen=True)
@@ -67,32 +65,6 @@ def _cell(text: str, width: int, style: str = "") -> Text:
     cell = Text(text.translate(ONE_LINE), style=style, no_wrap=True, overflow="ellipsis", end="")
     cell.truncate(width, overflow="ellipsis", pad=True)
     return cell
-
-
-def title_text(event: Event) -> str:
-    """The title, with what kind of event it is when the title does not say so."""
-    label = EVENT_TYPE_LABELS.get(event.event_type)
-    if event.event_type == "workingLocation":
-        return f"⌂ {working_place(event)}"
-    if not label:
-        return event.title
-    if not event.summary:
-        return label
-    if label.split()[0].casefold() in event.summary.casefold():
-        return event.summary
-    return f"{label} · {event.summary}"
-
-
-def working_place(event: Event) -> str:
-    properties = event.item.get("workingLocationProperties")
-    properties = properties if isinstance(properties, dict) else {}
-    kind = properties.get("type")
-    place = properties.get(kind) if isinstance(kind, str) else None
-    label = safe_text(place.get("label")) if isinstance(place, dict) else ""
-    if label:
-        return f"Working at {label}"
-    known = WORKING_PLACES.get(kind) if isinstance(kind, str) else None
-    return known or event.summary or "Working location"
 
 
 def event_style(placement: Placement, moment: Moment) -> str:
