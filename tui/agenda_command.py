@@ -9,11 +9,12 @@ command line was wrong.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import TextIO
+
+import orjson
 
 from tui.calendar.agenda import Agenda, DayRange, Placement, day_label, time_label, title_text
 from tui.calendar.loader import shown_ids
@@ -43,8 +44,8 @@ def run_agenda(
     events = events_of(agenda)
     zone, today = config.zone, config.now().date()
     if options.output_format == "json":
-        json.dump([event_object(event, zone) for event in events], out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        objects = [event_object(event, zone) for event in events]
+        out.write(orjson.dumps(objects, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode())
     elif options.output_format == "tsv":
         out.write("start_date\tstart_time\tend_date\tend_time\ttitle\tlocation\tcalendar\n")
         for event in events:
@@ -182,14 +183,14 @@ def event_object(event: Event, zone: tzinfo) -> dict[str, object]:
         start, end = event.start.isoformat(), event.end.isoformat()
     else:
         start, end = event.starts_at(zone).isoformat(), event.ends_at(zone).isoformat()
-    return {
+    return {  # the event's text fields are cleaned already (Event reads them through safe_text)
         "calendar": safe_text(event.calendar_id),
-        "id": safe_text(event.id),
+        "id": event.id,
         "start": start,
         "end": end,
         "all_day": event.all_day,
-        "title": safe_text(event.title),
-        "location": safe_text(event.location),
-        "link": safe_text(event.html_link),
-        "my_response": safe_text(event.my_response),
+        "title": event.title,
+        "location": event.location,
+        "link": event.html_link,
+        "my_response": event.my_response,
     }
