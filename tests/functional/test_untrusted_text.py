@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
+from tui.__main__ import main
 from tui.app import GcalApp
 from tui.config import AppConfig
 from tui.sandbox import Sandbox
@@ -225,3 +226,28 @@ async def test_every_place_outside_text_reaches_shows_it_cleaned(
         text = "\n".join(lines)
         assert not any(mark in text for mark in NO_ESCAPES), place
         assert "␛[31mred" in text or "[@click=app.quit]" in text, place  # shown, as marks and literally
+
+
+@pytest.mark.parametrize("output_format", ["text", "tsv", "json"])
+def test_gcal_tui_agenda_prints_hostile_text_as_visible_marks(
+    hostile_sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    output_format: str,
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    secrets = hostile_sandbox.write_client_secrets(tmp_path / "client_secrets.json")
+    credentials = tmp_path / "data" / "credentials.json"
+    save_credentials(credentials, sign_in_directly(secrets))
+    options = ["--client-secrets", str(secrets), "--credentials", str(credentials), "--days", "2"]
+    options += ["--api-endpoint", hostile_sandbox.base_url, "--format", output_format]
+    assert main(["agenda", *options]) == 0
+    out = capsys.readouterr().out
+    assert not any(mark in out for mark in NO_ESCAPES), out
+    assert "␛[31mred␛[0m" in out
+    assert "[bold red]alarm[/] [@click=app.quit]click me[/]" in out
+    if output_format != "json":
+        assert "first line second line" in out  # one event, one line
+        assert all(line.count("\t") in (0, 6) for line in out.splitlines())
