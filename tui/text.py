@@ -15,7 +15,11 @@ _UNSAFE[0x1B] = "␛"
 
 def safe_text(value: Any) -> str:
     """`value` if it is text, with control and bidirectional-override characters made visible."""
-    return value.translate(_UNSAFE) if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    if value.isprintable():  # none of _UNSAFE is printable: most text is returned as it is, at once
+        return value
+    return value.translate(_UNSAFE)
 
 
 def clip(text: str, limit: int = 300) -> str:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from tui.auth.client_secrets import ClientSecrets, ClientSecretsError, load_client_secrets
 from tui.auth.redirect import ExpectedRedirect, RedirectError, code_from_pasted
+from tui.text import _UNSAFE, safe_text
 
 EXPECTED = ExpectedRedirect(
     redirect_uri="http://127.0.0.1:53682/oauth2callback",
@@ -195,3 +196,9 @@ def test_any_bytes_are_a_client_or_our_error(content: bytes) -> None:
 def test_a_good_file_loads_with_or_without_a_byte_order_mark(kind: str, bom: str) -> None:
     secrets = load_bytes((bom + json.dumps({kind: good_client()})).encode())
     assert secrets is not None and secrets.client_type == kind
+
+
+@given(st.text())
+def test_safe_text_returns_printable_text_as_it_is_and_marks_every_unsafe_character(text: str) -> None:
+    assert safe_text(text) == text.translate(_UNSAFE)
+    assert not set(map(ord, safe_text(text))) & set(_UNSAFE)

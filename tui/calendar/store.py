@@ -24,6 +24,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from tui.calendar.model import CalendarInfo
 from tui.calendar.recurrence import RecurrenceError, instances
 from tui.storage import FILE_MODE, make_private_folders
@@ -236,7 +238,7 @@ class EventStore:
             "SELECT entry, sync_token, full_sync_at, synced_at FROM calendars ORDER BY position"
         ).fetchall()
         return [
-            StoredCalendar(json.loads(entry), token, _moment(full), _moment(synced))
+            StoredCalendar(orjson.loads(entry), token, _moment(full), _moment(synced))
             for entry, token, full, synced in rows
         ]
 
@@ -319,14 +321,14 @@ class EventStore:
         found: list[dict[str, Any]] = []
         series: list[dict[str, Any]] = []
         for kind, text in rows:
-            item = json.loads(text)
+            item = orjson.loads(text)
             if kind == "series":
                 series.append(item)
             elif item.get("status") != "cancelled":
                 found.append(item)
         for one in series:
             exceptions = [
-                json.loads(text)
+                orjson.loads(text)
                 for (text,) in db.execute(
                     "SELECT item FROM events WHERE calendar_id = ? AND series_id = ?",
                     (calendar_id, one["id"]),
