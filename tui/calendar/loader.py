@@ -209,7 +209,7 @@ class CalendarLoader:
         (a thread and a connection each: httplib2 is not thread-safe). The primary calendar, or the
         chosen ones, start at once, beside the calendar list; the others ticked in the list once it
         is read."""
-        self._renew_token_if_expired(listener)
+        self._renew_token_if_expired(listener.retrying)
         load = partial(self._load_one, request, listener)
 
         def list_then_the_rest() -> None:
@@ -234,16 +234,16 @@ class CalendarLoader:
     def search(self, request: SearchRequest, listener: PageListener) -> None:
         """Google's matches for the query in each calendar, side by side: the first
         MOST_SEARCH_RESULTS of each, in start order (page SEARCH_PAGES, not `last`, says there are more)."""
-        self._renew_token_if_expired(listener)
+        self._renew_token_if_expired(listener.retrying)
         jobs = [partial(self._load_one, request, listener, c) for c in request.calendar_ids]
         run_side_by_side(jobs, MOST_AT_ONCE, listener.cancelled)
 
-    def _renew_token_if_expired(self, listener: PageListener) -> None:
+    def _renew_token_if_expired(self, on_retry: Callable[[RetryNotice], None] | None = None) -> None:
         """Once here, rather than in every calendar's thread at once."""
         from tui.calendar.client import connect  # deferred
 
         assert self.credentials is not None, "check_stored_sign_in first"
-        with connect(self.config, self.credentials, listener.retrying) as calendar:
+        with connect(self.config, self.credentials, on_retry) as calendar:
             calendar.renew_token_if_expired()
 
     def _load_one(
@@ -264,10 +264,9 @@ class CalendarLoader:
         from tui.calendar.store import EventStore
         from tui.calendar.sync import sync_calendar
 
-        assert self.credentials is not None, "check_stored_sign_in first"
+        self._renew_token_if_expired()
+        assert self.credentials is not None
         credentials, path = self.credentials, self.config.store_path
-        with connect(self.config, credentials) as calendar:
-            calendar.renew_token_if_expired()
         calendars = self.calendars(again=True)
         primary = next((calendar for calendar in calendars if calendar.primary), None)
         shown = shown_ids(calendars, chosen)

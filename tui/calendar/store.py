@@ -33,6 +33,7 @@ from tui.storage import FILE_MODE, make_private_folders
 SCHEMA_VERSION = 1
 DAY_MARGIN = timedelta(hours=14)  # an all-day event's dates, filed as instants wide enough for any zone
 NEVER = 1e12  # seconds: a series is queried by where it starts, whatever its end
+FILE_SUFFIXES = ("", "-wal", "-shm")  # the store, and the files SQLite keeps beside it in WAL mode
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE calendars (
@@ -91,10 +92,6 @@ class StoredCalendar:
         )
 
 
-def _seconds(moment: datetime | None) -> float | None:
-    return moment.timestamp() if moment is not None else None
-
-
 def _moment(seconds: float | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
 
@@ -140,7 +137,7 @@ def _row(calendar_id: str, item: dict[str, Any]) -> tuple[Any, ...] | None:
 def delete_store(path: Path) -> bool:
     """Delete the store at `path` (and its WAL files); whether there was one."""
     existed = path.exists()
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in FILE_SUFFIXES:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{path}{suffix}")
     return existed
@@ -163,7 +160,7 @@ class EventStore:
         except sqlite3.DatabaseError as error:
             reason = str(error)
         backup = path.with_name(f"{path.name}.unreadable-{now:%Y%m%d-%H%M%S}")
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in FILE_SUFFIXES:
             with contextlib.suppress(FileNotFoundError):
                 os.replace(f"{path}{suffix}", f"{backup}{suffix}")
         note = f"The event store could not be read ({reason}); it was moved to {backup} and is made again."
