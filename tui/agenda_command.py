@@ -97,19 +97,27 @@ def _stored_agenda(config: AppConfig, options: AgendaOptions, err: TextIO) -> Ag
     """The agenda of the days asked for, from the store (synced first unless offline); None after
     saying on `err` why there is none to print."""
     now = config.now()
-    if not options.offline:
-        _sync(config, now, err)
+    offline_because = None if options.offline else _sync(config, now, err)
     if not config.store_path.exists():
+        if offline_because is not None:
+            err.write(f"gcal-tui: offline — nothing stored yet: {offline_because}\n")
         err.write(
             "gcal-tui: nothing is stored yet: run `gcal-tui` and sign in, or run this without --offline.\n"
         )
         return None
     store, note = EventStore.open(config.store_path, now)
     try:
+        calendars = [calendar.info for calendar in store.calendars()]
+        shown = shown_ids(calendars, config.calendar_ids)
+        if offline_because is not None:
+            synced = store.last_synced(shown)
+            when = (
+                f"last synced {synced.astimezone(config.zone):%Y-%m-%d %H:%M}" if synced else "never synced"
+            )
+            err.write(f"gcal-tui: offline — {when}: {offline_because}\n")
         if note:
             err.write(f"gcal-tui: {note}\n")
-        shown = shown_calendars(store, config)
-        names = {calendar.id: calendar.info.summary for calendar in store.calendars()}
+        names = {calendar.id: calendar.summary for calendar in calendars}
         first = options.first_day or now.date()
         start, end = DayRange(first, options.days).bounds(config.zone)
         agenda = Agenda(config.zone, DayRange(first, options.days), shown)
@@ -122,13 +130,9 @@ def _stored_agenda(config: AppConfig, options: AgendaOptions, err: TextIO) -> Ag
     return agenda
 
 
-def shown_calendars(store: EventStore, config: AppConfig) -> list[str]:
-    """The ids of the calendars shown (chosen, or ticked in the stored list), the primary's own."""
-    return shown_ids([calendar.info for calendar in store.calendars()], config.calendar_ids)
-
-
-def _sync(config: AppConfig, now: datetime, err: TextIO) -> None:
-    """Bring the store up to date; on failure say so on `err` and go on with what is stored."""
+def _sync(config: AppConfig, now: datetime, err: TextIO) -> str | None:
+    """Bring the store up to date, saying on `err` what went wrong with it; why Google could not be
+    reached (the store is then printed as it is), or None."""
     from tui.calendar.errors import CalendarError
     from tui.calendar.loader import CalendarLoader
 
@@ -136,27 +140,16 @@ def _sync(config: AppConfig, now: datetime, err: TextIO) -> None:
     stored = loader.check_stored_sign_in()
     if stored.credentials is None:
         err.write(f"gcal-tui: not signed in ({safe_text(stored.reason)}); showing what is stored.\n")
-        return
+        return None
     try:
         report = loader.sync_store(config.calendar_ids, now)
     except CalendarError as error:
-        err.write(f"gcal-tui: offline — {_last_synced(config, now)}: {safe_text(error.message)}\n")
-        return
+        return safe_text(error.message)
     if report.store_note:
         err.write(f"gcal-tui: {report.store_note}\n")
     for calendar_id, error in report.failed.items():
         err.write(f"gcal-tui: {safe_text(calendar_id)} was not synced: {safe_text(error.message)}\n")
-
-
-def _last_synced(config: AppConfig, now: datetime) -> str:
-    if not config.store_path.exists():
-        return "nothing stored yet"
-    store, _ = EventStore.open(config.store_path, now)
-    try:
-        synced = store.last_synced(shown_calendars(store, config))
-    finally:
-        store.close()
-    return f"last synced {synced.astimezone(config.zone):%Y-%m-%d %H:%M}" if synced else "never synced"
+    return None
 
 
 def _one_line(text: str) -> str:
