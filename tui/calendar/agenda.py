@@ -95,9 +95,8 @@ class Agenda:
 
     def _remember_meeting(self, placement: Placement) -> None:
         assert self._meetings is not None
-        event = placement.event
-        if type(uid := event.item.get("iCalUID")) is str and uid:
-            self._meetings.setdefault((uid, event.start), []).append(placement)
+        if (key := _meeting_key(placement.event)) is not None:
+            self._meetings.setdefault(key, []).append(placement)
 
     def _merged(self, event: Event, placed: list[Placement]) -> bool:
         """Whether `event` is the meeting `placed` already from another calendar; if so it is merged
@@ -121,8 +120,9 @@ class Agenda:
             item = event.item
             start, end = event.start, event.end
             meeting = None  # where this event's placements are remembered as a meeting
-            if meetings is not None and type(uid := item.get("iCalUID")) is str and uid:
-                meeting = meetings.get((uid, start))
+            key = _meeting_key(event) if meetings is not None else None
+            if key is not None:
+                meeting = meetings.get(key)  # type: ignore[union-attr]
                 if meeting is not None and self._merged(event, meeting):
                     continue
             if event.all_day:
@@ -141,8 +141,8 @@ class Agenda:
             shown_from = first if first >= first_day else first_day
             shown_to = last if last <= last_day else last_day
             self.event_count += 1
-            if meetings is not None and meeting is None and type(uid) is str and uid:
-                meeting = meetings[uid, start] = []
+            if key is not None and meeting is None:
+                meeting = meetings[key] = []  # type: ignore[index]
             for offset in range((shown_from - first).days, (shown_to - first).days + 1):
                 day = first + timedelta(days=offset) if offset else first
                 part = offset + 1
@@ -181,6 +181,12 @@ class Agenda:
 
 
 _SORT_KEY = attrgetter("sort_key")
+
+
+def _meeting_key(event: Event) -> tuple[str, datetime | date] | None:
+    """What a meeting on several calendars has the same on each: its iCalUID and start."""
+    uid = event.item.get("iCalUID")
+    return (uid, event.start) if type(uid) is str and uid else None
 
 
 def _in_order(placed: list[Placement], new: list[Placement]) -> list[Placement]:
