@@ -161,11 +161,15 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         if message.generation != self.generation:
             return
         if message.error.kind == "sign_in":
-            self.generation += 1
-            self.dismiss()
-            self.app.post_message(SignInNeeded(message.error.message))
+            self.sign_in_again(message.error.message)
             return
         self.failed[message.calendar_id] = message.error
+
+    def sign_in_again(self, reason: str) -> None:
+        """Google no longer takes the sign-in: the rest of this search is moot; back, then sign in."""
+        self.generation += 1
+        self.dismiss()
+        self.app.post_message(SignInNeeded(reason))
 
     def on_load_retrying(self, message: LoadRetrying) -> None:
         if message.generation == self.generation:
@@ -177,8 +181,7 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         self.searching = False
         error = message.error
         if error.kind == "sign_in":
-            self.dismiss()
-            self.app.post_message(SignInNeeded(error.message))
+            self.sign_in_again(error.message)
             return
         self.notice = Text(f"✗ {error.message} {error.hint}", style="bold red")
 
