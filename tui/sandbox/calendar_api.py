@@ -94,6 +94,18 @@ def _sync_version(token: str) -> int | None:
         return None
 
 
+def _page_offset(params: dict[str, str]) -> int | None:
+    """Where the page asked for starts (its pageToken), or None for a token that is not ours."""
+    return _offset(params["pageToken"]) if "pageToken" in params else 0
+
+
+def _next_page(offset: int, size: int, total: int, sync_token: str) -> dict[str, str]:
+    """A page's nextPageToken while items are left; the last page's nextSyncToken instead."""
+    if offset + size < total:
+        return {"nextPageToken": _token(offset + size)}
+    return {"nextSyncToken": sync_token}
+
+
 def _in_zone(item: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
     """`item` with its start, end and originalStartTime instants written in `zone`'s offset then."""
     changed = {}
@@ -195,7 +207,7 @@ class CalendarApi:
         except ValueError:
             handler.send_json(400, error_body(400, "badRequest", "Bad Request"))
             return
-        offset = _offset(params["pageToken"]) if "pageToken" in params else 0
+        offset = _page_offset(params)
         if offset is None or max_results < 1:
             handler.send_json(400, error_body(400, "invalid", "Invalid page token value."))
             return
@@ -207,10 +219,7 @@ class CalendarApi:
                 {"kind": "calendar#calendarListEntry", **e} for e in entries[offset : offset + max_results]
             ],
         }
-        if offset + max_results < len(entries):
-            body["nextPageToken"] = _token(offset + max_results)
-        else:
-            body["nextSyncToken"] = "CKDxfakeSyncToken"
+        body.update(_next_page(offset, max_results, len(entries), "CKDxfakeSyncToken"))
         handler.send_json(200, body)
 
     def events_list(self, handler: _Handler, calendar_id: str, params: dict[str, str]) -> None:
@@ -244,7 +253,7 @@ class CalendarApi:
         except (ZoneInfoNotFoundError, ValueError, OSError):
             handler.send_json(400, error_body(400, "timeZone", "Invalid time zone definition for time zone."))
             return
-        offset = _offset(params["pageToken"]) if "pageToken" in params else 0
+        offset = _page_offset(params)
         if offset is None:
             handler.send_json(400, error_body(400, "invalid", "Invalid page token value."))
             return
@@ -261,10 +270,7 @@ class CalendarApi:
             "accessRole": entry["accessRole"],
             "defaultReminders": [],
         }
-        if offset + size < len(selected):
-            body["nextPageToken"] = _token(offset + size)
-        else:
-            body["nextSyncToken"] = "CPDAlvWDx_fakeSyncToken"
+        body.update(_next_page(offset, size, len(selected), "CPDAlvWDx_fakeSyncToken"))
         if entry["accessRole"] == "freeBusyReader":  # only when the owner is busy
             page = [{key: item[key] for key in FREE_BUSY_FIELDS if key in item} for item in page]
         body["items"] = page
@@ -301,7 +307,7 @@ class CalendarApi:
         except ValueError:
             handler.send_json(400, error_body(400, "badRequest", "Bad Request"))
             return
-        offset = _offset(params["pageToken"]) if "pageToken" in params else 0
+        offset = _page_offset(params)
         if offset is None:
             handler.send_json(400, error_body(400, "invalid", "Invalid page token value."))
             return
@@ -315,10 +321,8 @@ class CalendarApi:
             "defaultReminders": [],
             "items": items[offset : offset + size],
         }
-        if offset + size < len(items):
-            body["nextPageToken"] = _token(offset + size)
-        else:
-            body["nextSyncToken"] = base64.urlsafe_b64encode(f"sync:{self.store.version}".encode()).decode()
+        sync_token = base64.urlsafe_b64encode(f"sync:{self.store.version}".encode()).decode()
+        body.update(_next_page(offset, size, len(items), sync_token))
         handler.send_body(200, json.dumps(body).encode(), "application/json; charset=UTF-8")
 
     def _select(
