@@ -17,9 +17,9 @@ from typing import TextIO
 import orjson
 
 from tui.calendar.agenda import Agenda, DayRange, Placement, day_label, time_label, title_text
-from tui.calendar.loader import shown_ids
-from tui.calendar.model import Event, parse_event
-from tui.calendar.store import EventStore
+from tui.calendar.model import Event
+from tui.calendar.store import StoreError
+from tui.calendar.stored_agenda import read_stored_agenda
 from tui.config import AppConfig
 from tui.text import safe_text
 
@@ -38,13 +38,14 @@ def run_agenda(
     config: AppConfig, options: AgendaOptions, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    agenda = _stored_agenda(config, options, err)
-    if agenda is None:
+    read = _stored_agenda(config, options, err)
+    if read is None:
         return 1
+    agenda, account = read
     events = events_of(agenda)
     zone, today = config.zone, config.now().date()
     if options.output_format == "json":
-        objects = [event_object(event, zone) for event in events]
+        objects = [event_object(event, zone, account) for event in events]
         out.write(orjson.dumps(objects, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode())
     elif options.output_format == "tsv":
         out.write("start_date\tstart_time\tend_date\tend_time\ttitle\tlocation\tcalendar\n")
@@ -65,9 +66,10 @@ def run_agenda(
 def run_next(config: AppConfig, offline: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """The next timed event that has not ended, on one line: `14:00–15:00 Design review (Room 4)`."""
     out, err = out or sys.stdout, err or sys.stderr
-    agenda = _stored_agenda(config, AgendaOptions(days=8, offline=offline), err)
-    if agenda is None:
+    read = _stored_agenda(config, AgendaOptions(days=8, offline=offline), err)
+    if read is None:
         return 1
+    agenda, _ = read
     now = config.now()
     coming = sorted(
         (
@@ -93,41 +95,33 @@ def events_of(agenda: Agenda) -> list[Event]:
     return [line.event for line in agenda.lines() if isinstance(line, Placement) and line.first_shown]
 
 
-def _stored_agenda(config: AppConfig, options: AgendaOptions, err: TextIO) -> Agenda | None:
-    """The agenda of the days asked for, from the store (synced first unless offline); None after
-    saying on `err` why there is none to print."""
+def _stored_agenda(config: AppConfig, options: AgendaOptions, err: TextIO) -> tuple[Agenda, str] | None:
+    """The agenda of the days asked for, from the store (synced first unless offline), and the
+    account's primary calendar id; None after saying on `err` why there is none to print."""
     now = config.now()
+    days = DayRange(options.first_day or now.date(), options.days)
     offline_because = None if options.offline else _sync(config, now, err)
-    if not config.store_path.exists():
+    try:
+        stored = read_stored_agenda(config.store_path, config.zone, days, config.calendar_ids, now)
+    except (StoreError, OSError) as error:
+        err.write(f"gcal-tui: {safe_text(str(error))}\n")
+        return None
+    if stored is None:
         if offline_because is not None:
             err.write(f"gcal-tui: offline — nothing stored yet: {offline_because}\n")
         err.write(
             "gcal-tui: nothing is stored yet: run `gcal-tui` and sign in, or run this without --offline.\n"
         )
         return None
-    store, note = EventStore.open(config.store_path, now)
-    try:
-        calendars = [calendar.info for calendar in store.calendars()]
-        shown = shown_ids(calendars, config.calendar_ids)
-        if offline_because is not None:
-            synced = store.last_synced(shown)
-            when = (
-                f"last synced {synced.astimezone(config.zone):%Y-%m-%d %H:%M}" if synced else "never synced"
-            )
-            err.write(f"gcal-tui: offline — {when}: {offline_because}\n")
-        if note:
-            err.write(f"gcal-tui: {note}\n")
-        names = {calendar.id: calendar.summary for calendar in calendars}
-        first = options.first_day or now.date()
-        start, end = DayRange(first, options.days).bounds(config.zone)
-        agenda = Agenda(config.zone, DayRange(first, options.days), shown)
-        for calendar_id in shown:
-            items = store.items_between(calendar_id, start, end)
-            name = names.get(calendar_id, calendar_id)
-            agenda.add(event for item in items if (event := parse_event(item, name, calendar_id)) is not None)
-    finally:
-        store.close()
-    return agenda
+    if offline_because is not None:
+        synced = stored.synced_at
+        when = f"last synced {synced.astimezone(config.zone):%Y-%m-%d %H:%M}" if synced else "never synced"
+        err.write(f"gcal-tui: offline — {when}: {offline_because}\n")
+    if stored.note:
+        err.write(f"gcal-tui: {stored.note}\n")
+    agenda = Agenda(config.zone, days, stored.shown)
+    agenda.add(stored.events)
+    return agenda, stored.account or "primary"
 
 
 def _sync(config: AppConfig, now: datetime, err: TextIO) -> str | None:
@@ -145,6 +139,8 @@ def _sync(config: AppConfig, now: datetime, err: TextIO) -> str | None:
         report = loader.sync_store(config.calendar_ids, now)
     except CalendarError as error:
         return safe_text(error.message)
+    except (StoreError, OSError) as error:  # the store then cannot be read either: said there
+        return safe_text(str(error))
     if report.store_note:
         err.write(f"gcal-tui: {report.store_note}\n")
     for calendar_id, error in report.failed.items():
@@ -170,14 +166,15 @@ def tsv_row(event: Event, zone: tzinfo) -> list[str]:
     return [*dates, event.title, event.location, event.calendar]
 
 
-def event_object(event: Event, zone: tzinfo) -> dict[str, object]:
-    """One event for `--format json`: instants in the viewer's zone with their offsets, dates as dates."""
+def event_object(event: Event, zone: tzinfo, account: str) -> dict[str, object]:
+    """One event for `--format json`: instants in the viewer's zone with their offsets, dates as
+    dates; the calendar by its id (the primary's own, `account`)."""
     if event.all_day:
         start, end = event.start.isoformat(), event.end.isoformat()
     else:
         start, end = event.starts_at(zone).isoformat(), event.ends_at(zone).isoformat()
     return {  # the event's text fields are cleaned already (Event reads them through safe_text)
-        "calendar": safe_text(event.calendar_id),
+        "calendar": safe_text(account if event.calendar_id == "primary" else event.calendar_id),
         "id": event.id,
         "start": start,
         "end": end,

@@ -3,8 +3,8 @@ used, the calendar list, and a range's events of every calendar shown, page by p
 
 Every method blocks on the network: call them from a thread worker. Answers that come while a
 range loads (the calendar list, pages, a failed calendar, a retry after a 429) go to the
-`AgendaListener` the caller passes; other failures raise CalendarError. A local store of events
-will sit behind this interface.
+`AgendaListener` the caller passes; other failures raise CalendarError. `sync_store` brings the
+local event store up to date (see tui/calendar/store.py and sync.py).
 """
 
 from __future__ import annotations
@@ -258,10 +258,11 @@ class CalendarLoader:
     def sync_store(self, chosen: tuple[str, ...] | None, now: datetime) -> SyncReport:
         """The calendar list, then each calendar shown (`chosen`, or those ticked in the list),
         into the event store, side by side: a thread, a connection and a store connection each.
-        Raises CalendarError when the list cannot be read (offline, say); a calendar that fails is
-        in the report's `failed`, and the store keeps what it had of it."""
+        Raises CalendarError when the list cannot be read (offline, say), StoreError or OSError
+        when the store cannot be opened; a calendar that fails is in the report's `failed`, and the
+        store keeps what it had of it."""
         from tui.calendar.client import connect  # deferred
-        from tui.calendar.store import EventStore
+        from tui.calendar.store import EventStore, StoreError
         from tui.calendar.sync import sync_calendar
 
         self._renew_token_if_expired()
@@ -284,6 +285,8 @@ class CalendarLoader:
                     report.synced.append(sync_calendar(client, store, calendar_id, now))
                 except CalendarError as error:
                     report.failed[calendar_id] = error
+                except StoreError as error:
+                    report.failed[calendar_id] = CalendarError("transient", str(error), "Try again later.")
                 finally:
                     store.close()
 

@@ -197,13 +197,18 @@ class EventStore:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """All of the block's writes or none; SQLite's failures (a full disk, another instance
+        holding the store past the timeout) as StoreError."""
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise StoreError(f"The event store at {self.path} could not be written: {error}") from None
 
     # The account and its calendars
     def account(self) -> str | None:
