@@ -135,7 +135,7 @@ def finished_exchange(studio: Studio) -> RunBefore:
         location = await asyncio.to_thread(studio.consent_as_browser, screen.attempt.authorize_url)
         await pilot.press(*location, "enter")
         await wait_for(pilot, lambda: any("Credentials saved" in line for line in screen.status.lines))
-        await pilot.pause()
+        await calendar_loaded(pilot)
 
     return run
 
@@ -146,7 +146,7 @@ async def calendar_loaded(pilot: Pilot[Any]) -> None:
         lambda: (
             isinstance(pilot.app.screen, EventsScreen)
             and pilot.app.screen.account is not None
-            and pilot.app.screen.refreshed_at is not None
+            and pilot.app.screen.settled
         ),
     )
     await pilot.pause()

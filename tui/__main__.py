@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--days", type=int, default=30, metavar="N", help="days to show from today (default 30)"
     )
+    parser.add_argument(
+        "--no-store",
+        action="store_true",
+        help="neither read nor write the local event store: every start loads from Google",
+    )
     return parser
 
 
@@ -190,6 +195,7 @@ def run(argv: Sequence[str] | None) -> int:
         calendar_ids=tuple(args.calendar) if args.calendar else None,
         days=args.days,
         zone_name=args.tz,
+        use_store=not args.no_store,
     )
     if args.demo:
         from tui.demo import run_demo

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -132,6 +132,12 @@ class GcalApp(ReportsWorkerErrors, App[None]):
             self.push_screen(self.events_screen(None))
         else:
             self.push_screen(self.sign_in_screen())
+
+    def on_app_focus(self) -> None:
+        """Textual tells the app alone that the terminal has focus again; the screens want to know
+        too (the events screen syncs then)."""
+        for screen in self.screen_stack:
+            screen.post_message(events.AppFocus())
 
     def sign_in_screen(self, reason: str | None = None) -> SignInScreen:
         return SignInScreen(self.config, reason)

@@ -115,6 +115,8 @@ class AppConfig:
     reauth: bool = False
     calendar_ids: tuple[str, ...] | None = None  # None: those ticked in Google Calendar's list
     days: int = 30
+    use_store: bool = True  # draw from the event store and sync it (--no-store: only the network)
+    sync_minutes: float = 5.0  # how often the store is synced while the app is open
     exchange_timeout: float = DEFAULT_TIMEOUT_SECONDS
     api_timeout: float = DEFAULT_TIMEOUT_SECONDS
     api_retry_base_delay: float = 1.0

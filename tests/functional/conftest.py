@@ -136,6 +136,16 @@ def event_requests() -> Callable[[Sandbox], list[Any]]:
     return lambda sandbox: [r for r in list(sandbox.requests) if r.path.endswith("/events")]
 
 
+@pytest.fixture
+def sync_requests() -> Callable[[Sandbox], list[Any]]:
+    """The requests the event store's syncs have made so far (`singleEvents=false`)."""
+    return lambda sandbox: [
+        r
+        for r in list(sandbox.requests)
+        if r.path.endswith("/events") and r.params.get("singleEvents") == "false"
+    ]
+
+
 # Credentials files changed by hand
 def _rewrite(path: Path, **changes: object) -> None:
     data = json.loads(path.read_text())
@@ -214,7 +224,7 @@ def screen_lines() -> Callable[[GcalApp], list[str]]:
 
 def _loaded(app: GcalApp) -> bool:
     screen = app.screen
-    return isinstance(screen, EventsScreen) and screen.refreshed_at is not None and not screen.fetching
+    return isinstance(screen, EventsScreen) and screen.settled
 
 
 @pytest.fixture
@@ -340,7 +350,7 @@ class SignInSteps:
 
     def finished(self, app: GcalApp) -> bool:
         """Signed in, and the calendar has loaded once (so a test leaves a settled app)."""
-        return isinstance(app.screen, EventsScreen) and app.screen.refreshed_at is not None
+        return isinstance(app.screen, EventsScreen) and app.screen.settled
 
 
 @pytest.fixture

@@ -69,21 +69,21 @@ async def test_a_bug_in_a_screens_worker_is_reported_and_the_app_goes_on(
     """Thread workers run with exit_on_error=False: a bug in one (here a load that raises) is a line
     on screen, a notification and a report on disk, and the next refresh works."""
     app = app_for()
-    real_load = CalendarLoader.load_range
+    real_sync = CalendarLoader.sync_store  # what r runs once the agenda is from the store
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"bug near {stored_credentials.access_token}")
 
     async with app.run_test(size=(120, 40), message_hook=notifications.hook) as pilot:
         await wait_until(pilot, lambda: loaded(app))
-        monkeypatch.setattr(CalendarLoader, "load_range", broken)
+        monkeypatch.setattr(CalendarLoader, "sync_store", broken)
         await pilot.press("r")
         screen = app.screen
         assert isinstance(screen, EventsScreen)
         await wait_until(
             pilot, lambda: screen.notice is not None and "Unexpected error" in screen.notice.plain
         )
-        assert app.is_running and app.return_code is None and not screen.fetching
+        assert app.is_running and app.return_code is None and not screen.syncing
         assert "RuntimeError" in screen.notice.plain and "Press r to try again" in screen.notice.plain
         assert notifications.any("Unexpected error: RuntimeError")
         assert stored_credentials.access_token not in "\n".join(notifications.texts)
@@ -91,7 +91,7 @@ async def test_a_bug_in_a_screens_worker_is_reported_and_the_app_goes_on(
         assert (
             "RuntimeError" in report.read_text() and stored_credentials.access_token not in report.read_text()
         )
-        monkeypatch.setattr(CalendarLoader, "load_range", real_load)
+        monkeypatch.setattr(CalendarLoader, "sync_store", real_sync)
         await pilot.press("r")
         await wait_until(pilot, lambda: loaded(app) and screen.notice is None)
         assert screen.shown_count > 0

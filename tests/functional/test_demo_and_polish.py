@@ -110,7 +110,12 @@ async def test_theme_is_remembered(
     async with app.run_test(size=terminal_size) as pilot:
         app.theme = "gruvbox"
         await wait_until(pilot, lambda: settings.exists())
-    assert json.loads(settings.read_text()) == {"theme": "gruvbox", "time_zone": None, "calendars": None}
+    assert json.loads(settings.read_text()) == {
+        "theme": "gruvbox",
+        "time_zone": None,
+        "calendars": None,
+        "sync_minutes": None,
+    }
     again = app_for(settings_path=settings)
     assert again.theme == "gruvbox"
 

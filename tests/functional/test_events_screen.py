@@ -362,9 +362,10 @@ async def test_a_and_enter_in_the_picker_tick_all_or_none_and_need_one(
 
 
 async def test_change_range(
-    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, event_requests, terminal_size
+    app_for, stored_credentials, event_requests, sandbox: Sandbox, wait_until, loaded, events_screen
 ) -> None:
-    async with app.run_test(size=terminal_size) as pilot:
+    app = app_for(use_store=False)  # each range from Google (from the store: test_event_store_screen.py)
+    async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(app.screen, RangePickerScreen))
@@ -388,8 +389,9 @@ async def test_refresh(
 
 
 async def test_failed_refresh_keeps_the_rows(
-    app: GcalApp, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
+    app_for, stored_credentials, sandbox: Sandbox, wait_until, loaded, events_screen, terminal_size
 ) -> None:
+    app = app_for(use_store=False)  # a failed sync: test_event_store_screen.py
     async with app.run_test(size=terminal_size) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = events_screen(app)

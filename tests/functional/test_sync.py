@@ -39,16 +39,8 @@ def listed(sandbox: Sandbox, calendar_id: str, start: dt.datetime, end: dt.datet
     }
 
 
-def sync_requests(sandbox: Sandbox) -> list[Any]:
-    return [
-        r
-        for r in list(sandbox.requests)
-        if r.path.endswith("/events") and r.params.get("singleEvents") == "false"
-    ]
-
-
 def test_a_full_sync_then_only_what_changed(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, sync_requests
 ) -> None:
     loader = CalendarLoader(config, stored_credentials)
     report = loader.sync_store(None, NOW)
@@ -87,7 +79,7 @@ def test_a_full_sync_then_only_what_changed(
 
 
 def test_a_stale_token_syncs_the_calendar_again_in_full(
-    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox
+    config: AppConfig, stored_credentials: OAuth2Credentials, sandbox: Sandbox, sync_requests
 ) -> None:
     loader = CalendarLoader(config, stored_credentials)
     loader.sync_store((PRIMARY,), NOW)

@@ -19,8 +19,10 @@ from tui.calendar.agenda import (
     DayHeader,
     DayRange,
     Placement,
+    ago_label,
     count_events,
     day_label,
+    moment_label,
     time_label,
 )
 from tui.calendar.dates import DayError, parse_day
@@ -558,3 +560,14 @@ def test_merging_starts_when_a_second_calendar_is_known_even_after_the_first_pag
     agenda.add([e for e in [parse_event(dict(item), "Team", "team")] if e is not None])
     shown = placements(agenda)
     assert [(p.event.calendar_id, p.event.also_on) for p in shown] == [("primary", ["Team"])]
+
+
+def test_how_long_ago_a_sync_was_is_said_in_the_viewers_zone() -> None:
+    zone = ZoneInfo("Asia/Kolkata")
+    now = datetime(2026, 11, 27, 0, 30, tzinfo=zone)  # just after midnight there: 19:00 UTC the day before
+    assert ago_label(now - timedelta(seconds=59), now) == "just now"
+    assert ago_label(now - timedelta(minutes=3), now) == "3 min ago"
+    assert ago_label(now - timedelta(minutes=125), now) == "2 h ago"
+    assert ago_label(now - timedelta(days=2), now) == "on Wed 25 Nov 00:30"
+    assert moment_label(datetime(2026, 11, 26, 18, 50, tzinfo=UTC), now) == "00:20"  # today in Kolkata
+    assert moment_label(datetime(2026, 11, 26, 18, 20, tzinfo=UTC), now) == "Thu 26 Nov 23:50"

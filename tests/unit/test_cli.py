@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from tui.config import (
     user_config_dir,
     user_data_dir,
 )
+from tui.settings import load_settings, use_remembered
 
 
 @pytest.mark.slow
@@ -41,6 +43,7 @@ def test_version_and_help_as_a_module() -> None:
         "--demo",
         "--calendar",
         "--days",
+        "--no-store",
     ):
         assert option in help_text
 
@@ -48,6 +51,25 @@ def test_version_and_help_as_a_module() -> None:
 def test_calendars_named_on_the_command_line_are_the_ones_shown(tmp_path: Path) -> None:
     args = build_parser().parse_args(["--calendar", "team@example.com", "--calendar", "primary"])
     assert args.calendar == ["team@example.com", "primary"]
+
+
+def test_no_store_runs_without_the_event_store(tmp_path: Path) -> None:
+    assert build_parser().parse_args(["--no-store"]).no_store is True
+    assert build_parser().parse_args([]).no_store is False
+
+
+@pytest.mark.parametrize(
+    ("written", "minutes"),
+    [(10, 10.0), (2.5, 2.5), (0, 5.0), (100_000, 5.0), ("10", 5.0), (True, 5.0), (None, 5.0)],
+)
+def test_the_sync_interval_comes_from_the_settings_file_within_bounds(
+    tmp_path: Path, written: object, minutes: float
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"sync_minutes": written}))
+    config = config_from_environment(environ={}, cwd=tmp_path)
+    use_remembered(config, load_settings(path))
+    assert config.sync_minutes == minutes
 
 
 def test_search_order(tmp_path: Path) -> None:

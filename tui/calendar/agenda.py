@@ -220,6 +220,26 @@ def range_label(days: DayRange, today: date) -> str:
     return f"{format_day(days.first, today)} – {format_day(days.last, today)}"
 
 
+def moment_label(moment: datetime, now: datetime) -> str:
+    """A past moment, in `now`'s zone: "14:02" today, else "Tue 24 Nov 14:02"."""
+    local = moment.astimezone(now.tzinfo)
+    if local.date() == now.date():
+        return f"{local:%H:%M}"
+    return f"{format_day(local.date(), now.date())} {local:%H:%M}"
+
+
+def ago_label(moment: datetime, now: datetime) -> str:
+    """How long ago `moment` was: "just now", "3 min ago", "2 h ago", else when it was."""
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} h ago"
+    return f"on {moment_label(moment, now)}"
+
+
 def time_label(placement: Placement, zone: tzinfo) -> str:
     """What the time column says for this day of the event."""
     event = placement.event

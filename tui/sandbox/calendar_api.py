@@ -29,6 +29,9 @@ API_PREFIX = "/calendar/v3/"
 
 MOST_SELECTIONS_KEPT = 64  # a range of each of many calendars, paged: computed once, not per page
 FREE_BUSY_FIELDS = ("kind", "etag", "id", "status", "start", "end")
+# With singleEvents=false a series is one item: its rules and its exceptions' links are kept too
+# (our assumption: Google's documentation does not say which fields a free/busy reader's sync gets).
+FREE_BUSY_SYNC_FIELDS = (*FREE_BUSY_FIELDS, "recurrence", "recurringEventId", "originalStartTime")
 
 
 def error_body(status: int, reason: str, message: str, domain: str = "global") -> dict[str, Any]:
@@ -319,8 +322,11 @@ class CalendarApi:
             "timeZone": entry["timeZone"],
             "accessRole": entry["accessRole"],
             "defaultReminders": [],
-            "items": items[offset : offset + size],
         }
+        page = items[offset : offset + size]
+        if entry["accessRole"] == "freeBusyReader":
+            page = [{key: item[key] for key in FREE_BUSY_SYNC_FIELDS if key in item} for item in page]
+        body["items"] = page
         sync_token = base64.urlsafe_b64encode(f"sync:{self.store.version}".encode()).decode()
         body.update(_next_page(offset, size, len(items), sync_token))
         handler.send_body(200, json.dumps(body).encode(), "application/json; charset=UTF-8")

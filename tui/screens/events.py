@@ -1,4 +1,5 @@
-"""The events screen: the agenda, day by day, filled in page by page."""
+"""The events screen: the agenda, day by day: drawn from the event store at once and brought up to
+date by a sync in a worker, or (nothing stored yet, or --no-store) filled in page by page."""
 
 from __future__ import annotations
 
@@ -19,10 +20,18 @@ from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
 from tui.auth.sign_out import PERMISSIONS_PAGE
-from tui.calendar.agenda import Agenda, DayRange, Placement, count_events, range_label
+from tui.calendar.agenda import (
+    Agenda,
+    DayRange,
+    Placement,
+    ago_label,
+    count_events,
+    moment_label,
+    range_label,
+)
 from tui.calendar.dates import EXAMPLES, parse_day
 from tui.calendar.errors import CalendarError
-from tui.calendar.loader import AgendaRequest, CalendarLoader
+from tui.calendar.loader import AgendaRequest, CalendarLoader, SyncReport
 from tui.calendar.model import CalendarInfo, Event, format_day
 from tui.config import AppConfig, named_zone
 from tui.loading import CalendarFailed, LoadRetrying, PageLoaded, PostsPages, retry_text
@@ -43,6 +52,7 @@ if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
     from tui.auth.revoke import RevokeError
+    from tui.calendar.stored_agenda import StoredAgenda
 
 
 class PostsToScreen(PostsPages):
@@ -87,6 +97,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     status: reactive[Text] = reactive(Text)
 
     unsaved: reactive[str | None] = reactive(None)  # why a renewed token could not be saved
+    synced_at: reactive[datetime | None] = reactive(None)  # of the calendars shown from the store
+    syncing: reactive[bool] = reactive(False)
+    sync_problem: reactive[CalendarError | None] = reactive(None)  # why the last sync failed
+    minute: reactive[int] = reactive(0)  # ticks, so that "synced 3 min ago" stays true
 
     @dataclass
     class StoredSignInUsable(Message):
@@ -107,6 +121,21 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     @dataclass
     class LoadFinished(Message):
         generation: int
+
+    @dataclass
+    class StoreRead(Message):
+        generation: int
+        stored: StoredAgenda | None  # None: nothing is stored yet
+        agenda: Agenda | None  # the stored events placed
+        problem: str | None = None  # the store could not be opened, in words
+
+    @dataclass
+    class SyncFinished(Message):
+        report: SyncReport
+
+    @dataclass
+    class SyncFailed(Message):
+        error: CalendarError
 
     @dataclass
     class LoadFailed(Message):
@@ -146,6 +175,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.generation = 0
         self.agenda_generation = 0  # the load the agenda's events are from
         self.lines_due = False  # pages were placed that are not laid out yet
+        self.use_store = config.use_store  # False also once the store turns out unusable
+        self.sync_tried: set[str] = set()  # calendars a sync was tried for in this run
+        self.sync_wanted = False  # asked for while a sync ran: another one follows it
+        self.reading = False  # the range is being read from the store
         self.agenda = Agenda(config.zone, DayRange(config.now().date(), config.days))
         self.set_reactive(EventsScreen.day_range, self.agenda.range)
 
@@ -157,15 +190,27 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         yield KeyFooter()
 
     @property
+    def settled(self) -> bool:
+        """The range asked for is shown, and nothing is being loaded, read or synced."""
+        busy = self.fetching or self.reading or self.syncing
+        return not busy and (self.refreshed_at is not None or self.synced_at is not None)
+
+    @property
     def agenda_view(self) -> AgendaView:
         return self.query_one("#agenda", AgendaView)
 
     def on_mount(self) -> None:
         self.agenda_view.follow_day = self.day_range.first
-        if self.credentials is not None:  # just signed in: the sign-in screen loaded the libraries
+        if self.use_store:
+            self.set_interval(self.config.sync_minutes * 60, self.sync)
+            self.set_interval(20, self.tick)
+        if self.use_store or self.credentials is not None:
             self.load()
         else:  # the worker imports the Google libraries and reads the credentials: paint first
             self.call_after_refresh(self.load)
+
+    def tick(self) -> None:
+        self.minute = int(self.config.now().timestamp() // 60)
 
     # Loading
     def watch_day_range(self) -> None:
@@ -173,7 +218,16 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.load()
 
     def load(self) -> None:
+        """The range's events: from the store when it has every calendar shown (then synced, once a
+        run), else from Google page by page."""
         self.generation += 1
+        if self.use_store:
+            self.reading = True
+            self.read_store(self.generation, self.day_range)
+        else:
+            self.fetch_from_google()
+
+    def fetch_from_google(self) -> None:
         self.fetching = True
         self.failed_calendars = {}
         self.notice = Text("Loading…")
@@ -181,17 +235,45 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         start, end = self.day_range.bounds(zone)
         self.fetch_events(self.generation, AgendaRequest(self.chosen_calendars, start, end, zone.key))
 
+    @work(thread=True, exclusive=True, group="store", exit_on_error=False)
+    def read_store(self, generation: int, day_range: DayRange) -> None:
+        from tui.calendar.store import StoreError  # deferred: sqlite3 and the rest, off the UI thread
+        from tui.calendar.stored_agenda import read_stored_agenda
+
+        config = self.config
+        try:
+            stored = read_stored_agenda(
+                config.store_path, config.zone, day_range, self.chosen_calendars, config.now()
+            )
+        except (StoreError, OSError) as error:
+            self.post_message(self.StoreRead(generation, None, None, str(error)))
+            return
+        agenda = None
+        if stored is not None:  # placed here, off the UI thread
+            agenda = Agenda(config.zone, day_range, stored.shown)
+            agenda.add(stored.events)
+        self.post_message(self.StoreRead(generation, stored, agenda))
+
+    def stored_sign_in_usable(self) -> bool:
+        """In a worker: whether the loader has credentials, reading the stored ones the first time
+        (when they cannot be used, the sign-in screen is asked for and this is False)."""
+        loader = self.loader
+        if loader.credentials is not None:
+            return True
+        stored = loader.check_stored_sign_in()
+        if stored.credentials is None:
+            self.post_message(SignInNeeded(stored.reason))
+            return False
+        self.post_message(self.StoredSignInUsable(stored.credentials))
+        if stored.note:
+            self.app.notify(stored.note, severity="warning", timeout=10)
+        return True
+
     @work(thread=True, exclusive=True, group="events", exit_on_error=False)
     def fetch_events(self, generation: int, request: AgendaRequest) -> None:
         loader = self.loader
-        if loader.credentials is None:
-            stored = loader.check_stored_sign_in()
-            if stored.credentials is None:
-                self.post_message(SignInNeeded(stored.reason))
-                return
-            self.post_message(self.StoredSignInUsable(stored.credentials))
-            if stored.note:
-                self.app.notify(stored.note, severity="warning", timeout=10)
+        if not self.stored_sign_in_usable():
+            return
         worker = get_current_worker()
         try:
             loader.load_agenda(request, PostsToScreen(self, generation, worker))
@@ -206,6 +288,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def worker_failed(self, worker: Worker[object], what: str) -> None:
         if worker.group == "events":
             self.fetching = False
+        if worker.group == "sync":
+            self.syncing = False
+        if worker.group == "store":
+            self.reading = False
         self.notice = Text(f"✗ {what} Press r to try again.", style="bold red")
 
     def on_events_screen_token_save_checked(self, message: TokenSaveChecked) -> None:
@@ -217,18 +303,21 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def on_events_screen_calendars_known(self, message: CalendarsKnown) -> None:
         if message.generation != self.generation:
             return
-        calendars = {calendar.id: calendar for calendar in message.calendars}
-        primary = next((calendar for calendar in message.calendars if calendar.primary), None)
+        self.use_calendar_list(message.calendars, message.shown)
+        self.agenda.prefer(message.shown)
+
+    def use_calendar_list(self, listed: list[CalendarInfo], shown: list[str]) -> None:
+        calendars = {calendar.id: calendar for calendar in listed}
+        primary = next((calendar for calendar in listed if calendar.primary), None)
         if primary is not None:
             calendars["primary"] = primary
             self.account = primary.id
         self.calendars = calendars
-        self.shown_calendars = message.shown
-        self.agenda.prefer(message.shown)
+        self.shown_calendars = shown
         view = self.agenda_view
         if not self.app.no_color:
             view.colors = {id_: calendar.color for id_, calendar in calendars.items() if calendar.color}
-        several = len(message.shown) > 1  # then named in a column under NO_COLOR, or when wide
+        several = len(shown) > 1  # then named in a column under NO_COLOR, or when wide
         view.short_names = {id_: calendar.summary for id_, calendar in calendars.items()} if several else {}
 
     def on_events_screen_event_colors_known(self, message: EventColorsKnown) -> None:
@@ -280,12 +369,137 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.refreshed_at = self.config.now()
         self.agenda_view.follow_day = None
         self.notice = None
+        if self.use_store and not set(self.shown_calendars) <= self.sync_tried:
+            self.sync()  # into the store, for the next start and the next range
         for calendar_id, error in failed.items():
             name = self.calendar_name(calendar_id)
             self.notify(f"{name}: {error.message} {error.hint}", severity="error", timeout=8)
         if failed:
             said = "; ".join(f"{self.calendar_name(id_)}: {error.message}" for id_, error in failed.items())
             self.notice = Text(f"✗ {said} The other calendars are shown; r tries again.", style="red")
+
+    # The store
+    def on_events_screen_store_read(self, message: StoreRead) -> None:
+        if message.generation != self.generation:
+            return
+        self.reading = False
+        if message.problem is not None:
+            self.use_store = False
+            self.notify(
+                f"{message.problem} Loading from Google without it in this run.",
+                severity="warning",
+                timeout=10,
+            )
+        stored, agenda = message.stored, message.agenda
+        if stored is not None and stored.note:
+            self.notify(stored.note, severity="warning", timeout=10)
+        if stored is None or agenda is None or stored.synced_at is None:  # not every calendar stored
+            self.fetch_from_google()
+            return
+        self.use_calendar_list(stored.calendars, stored.shown)
+        self.account = stored.account or self.account
+        gc.unfreeze()  # see on_page_loaded
+        self.agenda = agenda
+        self.agenda_generation = self.generation
+        self.show_lines()
+        gc.freeze()
+        self.agenda_view.follow_day = None
+        self.notice = None
+        self.synced_at = stored.synced_at
+        if not self.sync_tried:  # the first showing of this run: synced once it is on screen
+            self.sync(after_paint=True)
+
+    def sync(self, *, after_paint: bool = False) -> None:
+        """Bring the store up to date in a worker; the range is then read from it again."""
+        if not self.use_store:
+            return
+        if self.syncing:
+            self.sync_wanted = True
+            return
+        self.syncing = True
+        self.sync_tried.update(self.shown_calendars)
+        if after_paint:
+            self.call_after_refresh(self.sync_store)
+        else:
+            self.sync_store()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync_store(self) -> None:
+        from tui.calendar.store import StoreError  # deferred
+
+        loader = self.loader
+        if not self.stored_sign_in_usable():
+            self.post_message(self.SyncFailed(CalendarError("sign_in", "Not signed in.", "")))
+            return
+        try:
+            report = loader.sync_store(self.chosen_calendars, self.config.now())
+        except CalendarError as error:
+            if error.kind == "sign_in":
+                self.post_message(SignInNeeded(error.message))
+            self.post_message(self.SyncFailed(error))
+        except (StoreError, OSError) as error:
+            self.post_message(self.SyncFailed(CalendarError("configuration", str(error), "")))
+        else:
+            if colors := loader.event_colors():
+                self.post_message(self.EventColorsKnown(colors))
+            self.post_message(self.SyncFinished(report))
+        finally:
+            self.post_message(self.TokenSaveChecked(loader.token_save_problem()))
+
+    def on_events_screen_sync_finished(self, message: SyncFinished) -> None:
+        self.syncing = False
+        report = message.report
+        self.sync_tried.update(report.shown)
+        if report.store_note:
+            self.notify(report.store_note, severity="warning", timeout=10)
+        failed = report.failed
+        signed_out = next((error for error in failed.values() if error.kind == "sign_in"), None)
+        if signed_out is not None:
+            self.post_message(SignInNeeded(signed_out.message))
+            return
+        if failed:
+            said = "; ".join(f"{self.calendar_name(id_)}: {error.message}" for id_, error in failed.items())
+            self.sync_problem = CalendarError("request", said, "")
+        else:
+            self.sync_problem = None
+        self.load()  # the range again, from the store: the cursor stays on its event
+        self.sync_if_wanted()
+
+    def on_events_screen_sync_failed(self, message: SyncFailed) -> None:
+        self.syncing = False
+        error = message.error
+        if error.kind == "sign_in":
+            return  # the sign-in screen is on its way
+        self.sync_problem = error
+        self.sync_if_wanted()
+
+    def sync_if_wanted(self) -> None:
+        if self.sync_wanted:
+            self.sync_wanted = False
+            self.sync()
+
+    def on_app_focus(self) -> None:
+        """The terminal has focus again (the app passes it on): sync if the last one is more than
+        a minute old."""
+        if self.use_store and (
+            self.synced_at is None or (self.config.now() - self.synced_at).total_seconds() > 60
+        ):
+            self.sync()
+
+    def sync_text(self) -> Text | None:
+        """How current the store's events are: "syncing…", "synced 3 min ago", "offline — …"."""
+        now = self.config.now()
+        if self.syncing:
+            return Text("syncing…", style="dim")
+        when = f"last synced {moment_label(self.synced_at, now)}" if self.synced_at else "not synced yet"
+        problem = self.sync_problem
+        if problem is not None:
+            if problem.kind == "transient":
+                return Text(f"offline — {when}; r tries again", style="yellow")
+            return Text(f"✗ not synced: {problem.message} — {when}; r tries again", style="yellow")
+        if self.synced_at is not None:
+            return Text(f"synced {ago_label(self.synced_at, now)}", style="dim")
+        return None
 
     def start_new_agenda(self) -> None:
         """This load's events replace the last one's from here on."""
@@ -367,8 +581,13 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             status.append("  ·  ")
             status.append_text(self.notice)
             return status
+        synced = self.sync_text() if self.use_store else None
+        if synced is not None:
+            status.append("  ·  ")
+            status.append_text(synced)
         if self.credentials is None:
-            status.append("  ·  Checking the stored sign-in…", style="dim")
+            if synced is None:
+                status.append("  ·  Checking the stored sign-in…", style="dim")
             return status
         shown = self.shown_calendars
         if len(shown) > 1:
@@ -376,7 +595,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         elif shown and shown[0] not in ("primary", self.account):
             status.append(f"  ·  {self.calendar_name(shown[0])}")
         status.append(f"  ·  {self.signed_in_as()}", style="dim")
-        if self.refreshed_at is not None:
+        if self.refreshed_at is not None and synced is None:
             status.append(f"  ·  refreshed {self.refreshed_at:%H:%M}", style="dim")
         return status
 
@@ -452,7 +671,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
 
     # Actions
     def action_refresh(self) -> None:
-        self.load()
+        if self.use_store and self.synced_at is not None:  # what is shown is from the store
+            self.sync()
+        else:
+            self.load()
 
     @on(AgendaView.EventChosen, "#agenda")
     def open_event(self, message: AgendaView.EventChosen) -> None:

@@ -100,7 +100,8 @@ class AgendaView(ScrollView, can_focus=True):
 
     # Lines
     def set_lines(self, lines: list[AgendaLine]) -> None:
-        """Show `lines`; the cursor stays on the event it was on, or goes to `follow_day`."""
+        """Show `lines`; the cursor stays on the event it was on (the same object, or one with its
+        id: the store's copy after a sync), or goes to `follow_day`."""
         selected = self.selected
         self.lines = lines
         self.virtual_size = Size(1, len(lines))  # as wide as the view: nothing to scroll sideways
@@ -119,8 +120,8 @@ class AgendaView(ScrollView, can_focus=True):
                     i
                     for i, line in enumerate(lines)
                     if isinstance(line, Placement)
-                    and line.event is selected.event
                     and line.day == selected.day
+                    and (line.event is selected.event or line.event.id == selected.event.id != "")
                 ),
                 self._selectable_from(min(self.cursor, len(lines) - 1), -1),
             )
