@@ -178,6 +178,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.use_store = config.use_store  # False also once the store turns out unusable
         self.sync_tried: set[str] = set()  # calendars a sync was tried for in this run
         self.sync_wanted = False  # asked for while a sync ran: another one follows it
+        self.sync_asked = False  # the sync running was asked for with r: its failure is told
         self.reading = False  # the range is being read from the store
         self.agenda = Agenda(config.zone, DayRange(config.now().date(), config.days))
         self.set_reactive(EventsScreen.day_range, self.agenda.range)
@@ -448,6 +449,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_events_screen_sync_finished(self, message: SyncFinished) -> None:
         self.syncing = False
+        self.sync_asked = False
         report = message.report
         self.sync_tried.update(report.shown)
         if report.store_note:
@@ -468,8 +470,12 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def on_events_screen_sync_failed(self, message: SyncFailed) -> None:
         self.syncing = False
         error = message.error
+        asked, self.sync_asked = self.sync_asked, False
         if error.kind == "sign_in":
             return  # the sign-in screen is on its way
+        if self.sync_problem is None or asked:  # said once, and when r asked for it
+            shown = "the events stored" if self.synced_at is not None else "nothing stored yet"
+            self.notify(f"Not synced: {error.message} Showing {shown}; r tries again.", severity="warning")
         self.sync_problem = error
         self.sync_if_wanted()
 
@@ -495,8 +501,8 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         problem = self.sync_problem
         if problem is not None:
             if problem.kind == "transient":
-                return Text(f"offline — {when}; r tries again", style="yellow")
-            return Text(f"✗ not synced: {problem.message} — {when}; r tries again", style="yellow")
+                return Text(f"offline — {when}", style="yellow")
+            return Text(f"✗ not synced: {problem.message} — {when}", style="yellow")
         if self.synced_at is not None:
             return Text(f"synced {ago_label(self.synced_at, now)}", style="dim")
         return None
@@ -672,6 +678,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     # Actions
     def action_refresh(self) -> None:
         if self.use_store and self.synced_at is not None:  # what is shown is from the store
+            self.sync_asked = True
             self.sync()
         else:
             self.load()
