@@ -8,6 +8,8 @@ python benchmarks/probes.py sign-in API_ROOT CLIENT_SECRETS
 python benchmarks/probes.py quickstart API_ROOT CREDENTIALS
 python benchmarks/probes.py keys API_ROOT CLIENT_SECRETS CREDENTIALS
 python benchmarks/probes.py merging CALENDARS EVENTS_PER_CALENDAR
+python benchmarks/probes.py restart API_ROOT CLIENT_SECRETS CREDENTIALS drawn|synced
+python benchmarks/probes.py sync-cost EVENTS CHANGES
 """
 
 from __future__ import annotations
@@ -128,7 +130,9 @@ def agenda_loaded(rows: list[int]) -> Callable[[Any], bool]:
     return done
 
 
-def calendar_config(api_root: str, secrets: str, credentials: str) -> Any:
+def calendar_config(api_root: str, secrets: str, credentials: str, *, use_store: bool = False) -> Any:
+    """The app on the emulator. Without the event store unless asked: the figures that time a load
+    from Google then time one on every run (the store would serve the second run on)."""
     from tui.config import AppConfig
 
     return AppConfig(
@@ -136,7 +140,61 @@ def calendar_config(api_root: str, secrets: str, credentials: str) -> Any:
         credentials_path=Path(credentials),
         api_endpoint=api_root,
         api_timeout=120,
+        use_store=use_store,
     )
+
+
+def restart(api_root: str, secrets: str, credentials: str, until: str) -> None:
+    """A start with the event store filled: from process start to the frame that shows the stored
+    agenda, every row of the range and the count (`drawn`), or to the frame after the sync it
+    starts has finished and the range is read again (`synced`)."""
+    rows: list[int] = []
+    first_rows: list[float] = []  # the frame with the range's first days (read first) on it
+
+    def done(app: Any) -> bool:
+        screen = app.screen
+        if type(screen).__name__ != "EventsScreen" or screen.synced_at is None:
+            return False
+        if not first_rows:
+            first_rows.append(time.perf_counter())
+        if screen.reading or (until == "synced" and not screen.settled):
+            return False
+        rows.append(screen.shown_count)
+        return True
+
+    drawn = run_until(calendar_config(api_root, secrets, credentials, use_store=True), done)
+    report(seconds=drawn - STARTED, first_rows_seconds=first_rows[0] - STARTED, rows=rows[0])
+
+
+def sync_cost(events: str, changes: str) -> None:
+    """A full sync of a calendar of EVENTS events into a new store, then an incremental sync after
+    CHANGES of them were changed at the emulator: each one's time and the bytes the emulator sent."""
+    from datetime import UTC, date, datetime
+
+    from tui.calendar.loader import CalendarLoader
+    from tui.sandbox import Sandbox
+    from tui.sandbox.browser import sign_in_directly
+    from tui.sandbox.calendar_data import bulk
+
+    directory = Path(tempfile.mkdtemp())
+    figures: dict[str, float] = {}
+    with Sandbox(calendars=bulk(date.today(), int(events))) as sandbox:
+        secrets = sandbox.write_client_secrets(directory / "client_secrets.json")
+        config = calendar_config(sandbox.base_url, str(secrets), str(directory / "credentials.json"))
+        loader = CalendarLoader(config, sign_in_directly(secrets))
+        data = sandbox.calendar_api.store
+        calendar_id = data.entries[0]["id"]
+        for kind in ("full", "incremental"):
+            if kind == "incremental":
+                for _, _, item in data.events[calendar_id][: int(changes)]:
+                    data.put(calendar_id, {**item, "summary": item["summary"] + " (moved)"})
+            sent, began = sandbox.body_bytes_sent, time.perf_counter()
+            synced = loader.sync_store(None, datetime.now(UTC))
+            figures[f"{kind}_seconds"] = time.perf_counter() - began
+            figures[f"{kind}_bytes"] = sandbox.body_bytes_sent - sent
+            assert not synced.failed and synced.synced[0].full == (kind == "full"), synced
+            figures[f"{kind}_items"] = synced.synced[0].items
+    report(**figures)
 
 
 def table(api_root: str, secrets: str, credentials: str, *calendar_ids: str) -> None:
@@ -388,6 +446,8 @@ PROBES: dict[str, Callable[..., None]] = {
     "quickstart": quickstart,
     "keys": keys,
     "merging": merging,
+    "restart": restart,
+    "sync-cost": sync_cost,
 }
 
 if __name__ == "__main__":

@@ -37,6 +37,10 @@ TARGETS = {
     "merged_calendars_key_p95_ms": 100.0,
     "merging_per_event_ratio": 1.0,
     "agenda_offline_ratio": 3.0,
+    "restart_from_store_ratio": 1.3,
+    "incremental_sync_bytes_share": 0.01,
+    "incremental_sync_time_share": 0.1,
+    "peak_rss_mb_store_100000": 150.0,
 }
 
 
@@ -49,7 +53,7 @@ class Emulator:
 
 @contextmanager
 def emulator(
-    events: int, page_size: int = 2500, latency: float = 0.0, calendars: int = 1
+    events: int, page_size: int = 2500, latency: float = 0.0, calendars: int = 1, days: int = 30
 ) -> Iterator[Emulator]:
     with tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as directory:
         secrets, credentials = f"{directory}/client_secrets.json", f"{directory}/credentials.json"
@@ -70,6 +74,8 @@ def emulator(
                 str(latency),
                 "--calendars",
                 str(calendars),
+                "--bulk-days",
+                str(days),
             ],
             stdout=subprocess.PIPE,
             text=True,
@@ -240,14 +246,20 @@ def timed_process(*command: str, environment: dict[str, str] | None = None) -> d
     return {"seconds": time.perf_counter() - began}
 
 
+def agenda_command(served: Emulator, home: str) -> tuple[list[str], dict[str, str]]:
+    """`gcal-tui agenda --format json --days 7` on the emulator, with settings in `home`."""
+    environment = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config", "XDG_STATE_HOME": f"{home}/state"}
+    command = [sys.executable, "-m", "tui", "agenda", "--format", "json", "--days", "7"]
+    command += ["--credentials", served.credentials, "--client-secrets", served.client_secrets]
+    command += ["--api-endpoint", served.api_root]
+    return command, environment
+
+
 def agenda_offline(events: int, repeat: int) -> dict[str, float]:
     """`gcal-tui agenda --offline --format json` for 7 days from a store of `events` events, against
     a Python that imports json and sqlite3 and exits."""
     with emulator(events) as served, tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home:
-        environment = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config", "XDG_STATE_HOME": f"{home}/state"}
-        command = [sys.executable, "-m", "tui", "agenda", "--format", "json", "--days", "7"]
-        command += ["--credentials", served.credentials, "--client-secrets", served.client_secrets]
-        command += ["--api-endpoint", served.api_root]
+        command, environment = agenda_command(served, home)
         timed_process(*command, environment=environment)  # the sync that fills the store
         offline, bare = [], []
         for _ in range(repeat):
@@ -258,6 +270,70 @@ def agenda_offline(events: int, repeat: int) -> dict[str, float]:
         "agenda_seconds": median(offline, "seconds"),
         "bare_python_seconds": median(bare, "seconds"),
         "ratio": paired_ratio(offline, bare),
+    }
+
+
+def restart_from_store(events: int, latency: float, repeat: int) -> dict[str, float]:
+    """A start with `events` events stored and `latency` seconds on each answer from the emulator:
+    to the frame with the stored agenda, against the bare Textual app's start-up."""
+    with (
+        emulator(events, latency=latency) as served,
+        tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home,
+    ):
+        command, environment = agenda_command(served, home)
+        timed_process(*command, environment=environment)  # the sync that fills the store
+        arguments = (served.api_root, served.client_secrets, served.credentials)
+        app, bare = [], []
+        for _ in range(repeat):
+            app.append(probe("restart", *arguments, "drawn"))
+            bare.append(probe("startup-bare"))
+    assert all(run["rows"] == events for run in app), "not every stored event was drawn"
+    return {
+        "events_stored": events,
+        "latency_seconds": latency,
+        "app_seconds": median(app, "seconds"),
+        "bare_seconds": median(bare, "seconds"),
+        "ratio": paired_ratio(app, bare),
+        "first_days_seconds": median(app, "first_rows_seconds"),
+        "first_days_ratio": statistics.median(
+            run["first_rows_seconds"] / reference["seconds"] for run, reference in zip(app, bare, strict=True)
+        ),
+    }
+
+
+def sync_cost(events: int, changes: int, repeat: int) -> dict[str, float]:
+    """An incremental sync after `changes` changes, against the full sync of the same calendar."""
+    runs = [probe("sync-cost", str(events), str(changes)) for _ in range(repeat)]
+    return {
+        "events": events,
+        "changes": changes,
+        "full_seconds": median(runs, "full_seconds"),
+        "incremental_seconds": median(runs, "incremental_seconds"),
+        "full_bytes": median(runs, "full_bytes"),
+        "incremental_bytes": median(runs, "incremental_bytes"),
+        "time_share": statistics.median(run["incremental_seconds"] / run["full_seconds"] for run in runs),
+        "bytes_share": statistics.median(run["incremental_bytes"] / run["full_bytes"] for run in runs),
+    }
+
+
+def store_memory(events: int, days: int, repeat: int) -> dict[str, float]:
+    """Peak RSS of the app open on its 30 days, with `events` events stored over `days` days, to
+    the frame after its first sync."""
+    with (
+        emulator(events, days=days) as served,
+        tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home,
+    ):
+        command, environment = agenda_command(served, home)
+        timed_process(*command, environment=environment)  # the sync that fills the store
+        runs = [
+            probe("restart", served.api_root, served.client_secrets, served.credentials, "synced")
+            for _ in range(repeat)
+        ]
+    return {
+        "events_stored": events,
+        "over_days": days,
+        "rows": median(runs, "rows"),
+        "peak_rss_mb": median(runs, "peak_rss_mb"),
     }
 
 
@@ -353,6 +429,43 @@ def print_table(results: dict[str, Any]) -> None:
         script["ratio"],
         "≤ 3",
     )
+    again = results["restart"]
+    print_row(
+        f"restart, {again['events_stored']:,} stored, {again['latency_seconds']:g} s latency (s)",
+        again["app_seconds"],
+        again["bare_seconds"],
+        again["ratio"],
+        "≤ 1.3",
+    )
+    print_row(
+        "restart, the range's first 2 days drawn (s)",
+        again["first_days_seconds"],
+        again["bare_seconds"],
+        again["first_days_ratio"],
+    )
+    cost = results["sync_cost"]
+    print_row(
+        f"incremental sync, {cost['changes']} of {cost['events']:,} changed (s)",
+        cost["incremental_seconds"],
+        cost["full_seconds"],
+        cost["time_share"],
+        "≤ 0.1",
+    )
+    print_row(
+        "incremental sync, bytes (kB)",
+        cost["incremental_bytes"] / 1000,
+        cost["full_bytes"] / 1000,
+        cost["bytes_share"],
+        "≤ 0.01",
+        decimals=1,
+    )
+    held = results["store_memory"]
+    print_row(
+        f"peak RSS, {held['events_stored']:,} stored, agenda open (MB)",
+        held["peak_rss_mb"],
+        target="≤ 150",
+        decimals=1,
+    )
     print_row("keys while pages stream, p95 to paint (ms)", keys["p95_ms"], target="≤ 100", decimals=1)
     print_row("keys while pages stream, p95 handled (ms)", keys["handled_p95_ms"], decimals=1)
 
@@ -380,6 +493,9 @@ def main() -> None:
         "merged": merged(10, 1000, 250, 0.3, 3) if not args.smoke else merged(3, 50, 25, 0.05, 1),
         "merging": merging(100, 100, 11) if not args.smoke else merging(5, 20, 1),
         "agenda_offline": agenda_offline(10000, 11) if not args.smoke else agenda_offline(100, 1),
+        "restart": restart_from_store(10000, 1.0, 11) if not args.smoke else restart_from_store(60, 0.1, 1),
+        "sync_cost": sync_cost(10000, 10, 3) if not args.smoke else sync_cost(200, 2, 1),
+        "store_memory": store_memory(100000, 1095, 1) if not args.smoke else store_memory(300, 90, 1),
         "responsiveness": responsiveness(
             keys_events, keys_page, 0.05 if args.smoke else 0.3, 1 if args.smoke else 3
         ),

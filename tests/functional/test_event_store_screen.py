@@ -34,14 +34,32 @@ async def test_the_second_start_draws_from_the_store_before_google_answers(
 
     sandbox.calendar_api.latency = 3.0  # every answer from Google takes 3 s from here on
     again = app_for()
-    async with again.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: isinstance(again.screen, EventsScreen) and bool(rows(again.screen)))
+    reads: list[EventsScreen.StoreRead] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, EventsScreen.StoreRead) and all(message is not seen for seen in reads):
+            reads.append(message)  # (the hook sees a message again as it is handled)
+
+    async with again.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(again.screen, EventsScreen)
+                and bool(rows(again.screen))
+                and not again.screen.reading
+            ),
+        )
         screen = events_screen(again)
         assert rows(screen) == shown and screen.syncing  # drawn while the sync waits on Google
         assert "syncing…" in screen.status.plain
         sandbox.calendar_api.latency = 0.0
         await wait_until(pilot, lambda: loaded(again), timeout=20)
         assert rows(screen) == shown and "synced just now" in screen.status.plain
+    first, whole = reads[0], reads[1]  # the range's first two days come first, then all of it
+    assert not first.whole and whole.whole and first.agenda is not None and whole.agenda is not None
+    first_days = {placement.day for placement in first.agenda.lines() if isinstance(placement, Placement)}
+    assert first_days and max(first_days) < screen.day_range.first + dt.timedelta(days=2)
+    assert first.agenda.event_count < whole.agenda.event_count
     latest = [r for r in sync_requests(sandbox) if "syncToken" in r.params]
     assert latest, "the second start's sync asks only for what changed"
 

@@ -65,6 +65,18 @@ def test_start_up_imports_nothing_deferred() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_the_stored_agenda_is_drawn_before_the_google_libraries_are_imported() -> None:
+    """A start with a store draws its agenda first: the events screen and the store's reading
+    bring none of oauth2client, httplib2 and googleapiclient (the sync's worker imports them)."""
+    probe = (
+        "import sys, tui.app, tui.screens.events, tui.calendar.stored_agenda; "
+        "google = ('oauth2client.client', 'httplib2', 'googleapiclient'); "
+        "print(sorted(m for m in sys.modules if any(m == g or m.startswith(g + '.') for g in google)))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_unit_tests_need_no_textual_and_no_sandbox() -> None:
     """tests/unit runs without Textual and without sockets: the domain on its own."""
     unit = Path(__file__).parent

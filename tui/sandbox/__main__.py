@@ -42,6 +42,9 @@ def main() -> None:
         "--calendars", type=int, default=1, metavar="K", help="with --bulk: N events on each of K calendars"
     )
     parser.add_argument(
+        "--bulk-days", type=int, default=30, metavar="D", help="with --bulk: spread over D days from today"
+    )
+    parser.add_argument(
         "--page-size", type=int, default=2500, help="the most events on one page (default 2500)"
     )
     parser.add_argument(
@@ -49,7 +52,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     sandbox = Sandbox(
-        calendars=bulk(date.today(), args.bulk, args.calendars) if args.bulk is not None else None
+        calendars=bulk(date.today(), args.bulk, args.calendars, args.bulk_days)
+        if args.bulk is not None
+        else None
     ).start(args.port)
     sandbox.calendar_api.page_size = args.page_size
     sandbox.write_client_secrets(args.client_secrets, args.client_type)

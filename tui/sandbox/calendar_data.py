@@ -564,10 +564,10 @@ def _add_new_york_series(store: CalendarStore, first: date) -> None:
         day += timedelta(days=7)
 
 
-def bulk(today: date, count: int, calendars: int = 1) -> CalendarStore:
+def bulk(today: date, count: int, calendars: int = 1, days: int = 30) -> CalendarStore:
     """`count` plain timed events on each of `calendars` calendars (the primary and others, all
-    ticked), spread over the 30 days from local midnight `today`, for benchmarks: all of them fall
-    in the 30 days the app and the quickstart ask for, in any zone."""
+    ticked), spread over the `days` days from local midnight `today`, for benchmarks: with 30, all
+    of them fall in the 30 days the app and the quickstart ask for, in any zone."""
     store = CalendarStore()
     primary = dict(CALENDAR_ENTRIES[0])
     others = [
@@ -580,7 +580,7 @@ def bulk(today: date, count: int, calendars: int = 1) -> CalendarStore:
     ]
     store.entries = [primary, *others]
     base = datetime.combine(today, time(), local_zone())  # the app's and quickstart's first midnight
-    step = timedelta(days=30) / max(count, 1)
+    step = timedelta(days=days) / max(count, 1)
     for index, entry in enumerate(store.entries):
         calendar_id, prefix = entry["id"], f"bulk{index}n" if index else "bulk"  # each its own events
         for number in range(count):

@@ -86,6 +86,7 @@ class Sandbox:
         )
         self.oauth_server = oauth.build_server(self.oauth_state)
         self.requests: list[LoggedRequest] = []
+        self.body_bytes_sent = 0  # every answer's body, for the benchmarks' transfer figures
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
         self._routes: dict[tuple[str, str], tuple[str, Route]] = {
@@ -202,6 +203,10 @@ class Sandbox:
         with self._lock:
             self.requests.append(request)
 
+    def count_sent(self, size: int) -> None:
+        with self._lock:
+            self.body_bytes_sent += size
+
 
 class _QuietServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -294,6 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+        self.sandbox.count_sent(len(body))
 
     def send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         body = json.dumps(payload, indent=1).encode()

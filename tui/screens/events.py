@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from tui.calendar.stored_agenda import StoredAgenda
 
 
+FIRST_DAYS_READ = 2  # of a range, read from the store first: a big store's first screen comes sooner
+
+
 class PostsToScreen(PostsPages):
     """The loader's answers as messages to the events screen (an AgendaListener)."""
 
@@ -128,6 +131,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         stored: StoredAgenda | None  # None: nothing is stored yet
         agenda: Agenda | None  # the stored events placed
         problem: str | None = None  # the store could not be opened, in words
+        whole: bool = True  # False: only the range's first days, the rest follows
 
     @dataclass
     class SyncFinished(Message):
@@ -242,18 +246,23 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         from tui.calendar.stored_agenda import read_stored_agenda
 
         config = self.config
-        try:
-            stored = read_stored_agenda(
-                config.store_path, config.zone, day_range, self.chosen_calendars, config.now()
-            )
-        except (StoreError, OSError) as error:
-            self.post_message(self.StoreRead(generation, None, None, str(error)))
-            return
-        agenda = None
-        if stored is not None:  # placed here, off the UI thread
-            agenda = Agenda(config.zone, day_range, stored.shown)
-            agenda.add(stored.events)
-        self.post_message(self.StoreRead(generation, stored, agenda))
+        first_days = DayRange(day_range.first, FIRST_DAYS_READ)
+        for days in (first_days, day_range) if day_range.days > FIRST_DAYS_READ else (day_range,):
+            try:
+                stored = read_stored_agenda(
+                    config.store_path, config.zone, days, self.chosen_calendars, config.now()
+                )
+            except (StoreError, OSError) as error:
+                self.post_message(self.StoreRead(generation, None, None, str(error)))
+                return
+            agenda = None
+            if stored is not None:  # placed here, off the UI thread
+                agenda = Agenda(config.zone, days, stored.shown)
+                agenda.add(stored.events)
+            whole = days is day_range or stored is None or stored.synced_at is None
+            self.post_message(self.StoreRead(generation, stored, agenda, whole=whole))
+            if whole:
+                return
 
     def stored_sign_in_usable(self) -> bool:
         """In a worker: whether the loader has credentials, reading the stored ones the first time
@@ -383,7 +392,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
     def on_events_screen_store_read(self, message: StoreRead) -> None:
         if message.generation != self.generation:
             return
-        self.reading = False
+        self.reading = not message.whole
         if message.problem is not None:
             self.use_store = False
             self.notify(
@@ -404,9 +413,12 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.agenda_generation = self.generation
         self.show_lines()
         gc.freeze()
+        self.synced_at = stored.synced_at
+        if not message.whole:
+            self.notice = Text("Reading the stored events…")
+            return
         self.agenda_view.follow_day = None
         self.notice = None
-        self.synced_at = stored.synced_at
         if not self.sync_tried:  # the first showing of this run: synced once it is on screen
             self.sync(after_paint=True)
 
