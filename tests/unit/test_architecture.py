@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.deferred_imports import DEFERRED
+
 PACKAGE = Path(__file__).parents[2] / "tui"
 DOMAIN = [
     *sorted((PACKAGE / "auth").rglob("*.py")),
@@ -52,29 +54,28 @@ def test_domain_modules_do_not_import_textual() -> None:
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
+def imported_among(modules: str, packages: tuple[str, ...]) -> list[str]:
+    """Which of `packages` (or modules in them) a fresh interpreter has after importing `modules`."""
+    probe = (
+        f"import sys, {modules}; "
+        f"print(sorted(m for m in sys.modules if any(m == p or m.startswith(p + '.') for p in {packages!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return list(ast.literal_eval(result.stdout.strip()))
+
+
 @pytest.mark.slow
 def test_start_up_imports_nothing_deferred() -> None:
     """The first paint comes before the slow libraries are imported (tui/deferred_imports.py says
     which and why): starting the app, and building either first screen, imports none of them."""
-    probe = (
-        "import sys, tui.__main__, tui.app, tui.screens.sign_in; "
-        "from tui.deferred_imports import DEFERRED; "
-        "print(sorted(m for m in sys.modules if any(m == d or m.startswith(d + '.') for d in DEFERRED)))"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert imported_among("tui.__main__, tui.app, tui.screens.sign_in", DEFERRED) == []
 
 
 def test_the_stored_agenda_is_drawn_before_the_google_libraries_are_imported() -> None:
     """A start with a store draws its agenda first: the events screen and the store's reading
     bring none of oauth2client, httplib2 and googleapiclient (the sync's worker imports them)."""
-    probe = (
-        "import sys, tui.app, tui.screens.events, tui.calendar.stored_agenda; "
-        "google = ('oauth2client.client', 'httplib2', 'googleapiclient'); "
-        "print(sorted(m for m in sys.modules if any(m == g or m.startswith(g + '.') for g in google)))"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    google = ("oauth2client.client", "httplib2", "googleapiclient")
+    assert imported_among("tui.app, tui.screens.events, tui.calendar.stored_agenda", google) == []
 
 
 def test_unit_tests_need_no_textual_and_no_sandbox() -> None:
