@@ -218,9 +218,8 @@ class CalendarStore:
         """Delete an event: incremental sync then reports it as Google does, by id, cancelled."""
         calendar_id = self._id(calendar_id)
         self.events[calendar_id] = [e for e in self.events.get(calendar_id, []) if e[2].get("id") != event_id]
-        self.series[calendar_id] = [
-            item for item in self.series.get(calendar_id, []) if item["id"] != event_id
-        ]
+        if calendar_id in self.series:  # (an empty entry would hide the instances listed as events)
+            self.series[calendar_id] = [item for item in self.series[calendar_id] if item["id"] != event_id]
         self._changed(
             calendar_id, {"kind": "calendar#event", "etag": '"0"', "id": event_id, "status": "cancelled"}
         )
