@@ -344,10 +344,11 @@ def print_row(
     ratio: float | None = None,
     target: str = "",
     decimals: int = 3,
+    ratio_decimals: int = 2,
 ) -> None:
     """One line of the table; a figure that has no reference or ratio leaves its column blank."""
     reference_text = f"{reference:>12.{decimals}f}" if reference is not None else f"{'':>12}"
-    ratio_text = f"{ratio:>8.2f}" if ratio is not None else f"{'':>8}"
+    ratio_text = f"{ratio:>8.{ratio_decimals}f}" if ratio is not None else f"{'':>8}"
     print(f"{label:<44}{app:>12.{decimals}f}{reference_text}{ratio_text}{target:>10}".rstrip())
 
 
@@ -458,6 +459,7 @@ def print_table(results: dict[str, Any]) -> None:
         cost["bytes_share"],
         "≤ 0.01",
         decimals=1,
+        ratio_decimals=4,
     )
     held = results["store_memory"]
     print_row(
