@@ -138,6 +138,16 @@ def test_nothing_stored_and_offline_says_what_to_do(run: Run) -> None:
     assert "nothing is stored yet" in err and "sign in" in err
 
 
+def test_a_folder_where_the_store_should_be_is_moved_aside_and_said(
+    run: Run, stored_credentials: OAuth2Credentials, credentials_path: Path
+) -> None:
+    (credentials_path.parent / "events.sqlite3" / "inside").mkdir(parents=True)
+    status, out, err = run("agenda")
+    assert status == 0 and out.strip()
+    assert "The event store could not be read" in err and "is made again" in err
+    assert list(credentials_path.parent.glob("events.sqlite3.unreadable-*/inside"))
+
+
 def test_next_prints_one_line(run: Run, stored_credentials: OAuth2Credentials) -> None:
     status, out, err = run("next")
     assert status == 0, err
