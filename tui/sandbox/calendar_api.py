@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.sandbox.calendar_data import EVENT_COLORS, CalendarStore, rfc3339
+from tui.sandbox.calendar_writes import INSUFFICIENT_SCOPES, EventWrites
 
 if TYPE_CHECKING:
     from tui.sandbox.server import _Handler
@@ -59,16 +60,6 @@ UNAUTHENTICATED = {
             }
         ],
         "status": "UNAUTHENTICATED",
-    }
-}
-INSUFFICIENT_SCOPES = {
-    "error": {
-        "code": 403,
-        "message": "Request had insufficient authentication scopes.",
-        "errors": [
-            {"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}
-        ],
-        "status": "PERMISSION_DENIED",
     }
 }
 
@@ -150,9 +141,11 @@ class CalendarApi:
         self._in_flight = 0
         self._count_lock = threading.Lock()
         self._selection_cache: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self.writes = EventWrites(store)
 
     def replace_store(self, store: CalendarStore) -> None:
         self.store = store
+        self.writes = EventWrites(store)
         self._selection_cache.clear()
 
     def handle(self, handler: _Handler, params: dict[str, str]) -> None:
@@ -179,10 +172,15 @@ class CalendarApi:
                 {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="invalid_token"'},
             )
             return
+        path = handler.path.split("?", 1)[0].removeprefix(API_PREFIX)
+        if handler.command != "GET":
+            parts = [unquote(part) for part in path.split("/")]
+            self.writes.handle(handler, handler.command, parts, params, set(record.scopes))
+            self._selection_cache.clear()
+            return
         if not READ_SCOPES & set(record.scopes):
             handler.send_json(403, INSUFFICIENT_SCOPES)
             return
-        path = handler.path.split("?", 1)[0].removeprefix(API_PREFIX)
         if path == "users/me/calendarList":
             self.calendar_list(handler, params)
             return

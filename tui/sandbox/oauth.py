@@ -20,6 +20,7 @@ SUPPORTED_SCOPES = frozenset(
         "https://www.googleapis.com/auth/calendar.readonly",
         "https://www.googleapis.com/auth/calendar",
         "https://www.googleapis.com/auth/calendar.events.readonly",
+        "https://www.googleapis.com/auth/calendar.events",
         "openid",
         "email",
     }

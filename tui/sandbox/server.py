@@ -100,6 +100,9 @@ class Sandbox:
             ("GET", f"{API_PREFIX}users/me/calendarList", "calendarList", self._calendar_route),
             ("GET", f"{API_PREFIX}calendars/", "events", self._calendar_route),
             ("GET", f"{API_PREFIX}colors", "colors", self._calendar_route),
+            ("POST", f"{API_PREFIX}calendars/", "writes", self._calendar_route),
+            ("PATCH", f"{API_PREFIX}calendars/", "writes", self._calendar_route),
+            ("DELETE", f"{API_PREFIX}calendars/", "writes", self._calendar_route),
         ]
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -234,13 +237,20 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str) -> None:
         parts = urlsplit(self.path)
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
-        if method == "POST":
+        if method in ("POST", "PATCH"):
             length = int(self.headers.get("Content-Length") or 0)
             self.body = self.rfile.read(length) if length else b""
-            params.update(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
+            if not self.headers.get("Content-Type", "").startswith("application/json"):  # a form
+                params.update(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
         else:
             self.body = b""
         self.sandbox.log(LoggedRequest(method, parts.path, params, dict(self.headers.items()), parts.query))

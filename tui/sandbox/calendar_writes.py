@@ -1,0 +1,219 @@
+"""The emulator's writes, as Google Calendar v3 answers them: `events.insert`, `events.quickAdd`,
+`events.patch` and `events.delete`, each with Google's checks in Google's order: a token with a
+scope that may write (`calendar.events` or `calendar`, else 403 insufficientPermissions), a calendar
+you may write to (else 403 requiredAccessLevel), the event (404, or 410 once deleted), its ETag when
+`If-Match` names one (412 conditionNotMet), then the body. Every write gets a new ETag and is a
+change that incremental sync reports."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from tui.sandbox.calendar_data import CalendarStore, _event, rfc3339
+
+if TYPE_CHECKING:
+    from tui.sandbox.server import _Handler
+
+WRITE_SCOPES = frozenset(
+    {"https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.events"}
+)
+WRITER_ROLES = frozenset({"owner", "writer"})
+SEND_UPDATES = frozenset({"all", "externalOnly", "none"})
+MOST_BODY_BYTES = 1_000_000
+
+
+def google_error(
+    status: int, reason: str, message: str, domain: str = "global", **where: str
+) -> dict[str, Any]:
+    """Google's error body (see tests/fixtures/sync_and_write_errors.json)."""
+    return {
+        "error": {
+            "errors": [{"domain": domain, "reason": reason, "message": message, **where}],
+            "code": status,
+            "message": message,
+        }
+    }
+
+
+INSUFFICIENT_SCOPES = {
+    "error": {
+        "code": 403,
+        "message": "Request had insufficient authentication scopes.",
+        "errors": [
+            {"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}
+        ],
+        "status": "PERMISSION_DENIED",
+    }
+}
+REQUIRED_ACCESS = google_error(
+    403, "requiredAccessLevel", "You need to have writer access to this calendar.", "calendar"
+)
+CONDITION_NOT_MET = google_error(
+    412, "conditionNotMet", "Precondition Failed", locationType="header", location="If-Match"
+)
+DELETED = google_error(410, "deleted", "Resource has been deleted")
+NOT_FOUND = google_error(404, "notFound", "Not Found")
+
+
+class EventWrites:
+    def __init__(self, store: CalendarStore) -> None:
+        self.store = store
+        self.now = lambda: datetime.now(UTC)
+        self.deleted: set[tuple[str, str]] = set()
+
+    def handle(
+        self, handler: _Handler, method: str, parts: list[str], params: dict[str, str], scopes: set[str]
+    ) -> None:
+        """`parts`: the path after calendar/v3/, split at "/" (calendars, ID, events[, EVENT_ID])."""
+        if len(parts) < 3 or parts[0] != "calendars" or parts[2] != "events":
+            handler.send_json(404, NOT_FOUND)
+            return
+        if not WRITE_SCOPES & scopes:
+            handler.send_json(403, INSUFFICIENT_SCOPES)
+            return
+        entry = self.store.entry(parts[1])
+        if entry is None:
+            handler.send_json(404, NOT_FOUND)
+            return
+        if entry.get("accessRole") not in WRITER_ROLES:
+            handler.send_json(403, REQUIRED_ACCESS)
+            return
+        if params.get("sendUpdates", "none") not in SEND_UPDATES:
+            handler.send_json(
+                400, google_error(400, "invalid", f"Invalid value for: sendUpdates = {params['sendUpdates']}")
+            )
+            return
+        calendar_id = entry["id"]
+        if method == "POST" and len(parts) == 4 and parts[3] == "quickAdd":
+            self.quick_add(handler, calendar_id, entry, params.get("text", ""))
+        elif method == "POST" and len(parts) == 3:
+            self.insert(handler, calendar_id)
+        elif method in ("PATCH", "DELETE") and len(parts) == 4:
+            self.change(handler, method, calendar_id, parts[3])
+        else:
+            handler.send_json(404, NOT_FOUND)
+
+    def insert(self, handler: _Handler, calendar_id: str) -> None:
+        body = _json_body(handler)
+        if body is None:
+            return
+        if not isinstance(body.get("start"), dict) or not isinstance(body.get("end"), dict):
+            handler.send_json(
+                400,
+                google_error(
+                    400, "required", "Missing end time." if "start" in body else "Missing start time."
+                ),
+            )
+            return
+        event_id = secrets.token_hex(13)
+        item = _event(calendar_id, event_id, body["start"], body["end"])
+        item.update({key: value for key, value in body.items() if key not in ("id", "etag", "kind")})
+        self._save(handler, calendar_id, item)
+
+    def quick_add(self, handler: _Handler, calendar_id: str, entry: dict[str, Any], text: str) -> None:
+        if not text.strip():
+            handler.send_json(400, google_error(400, "required", "Required parameter: text"))
+            return
+        zone = ZoneInfo(entry.get("timeZone") or "UTC")
+        summary, start, end, location = parse_quick_add(text, self.now().astimezone(zone))
+        item = _event(calendar_id, secrets.token_hex(13), start, end, summary=summary)
+        if location:
+            item["location"] = location
+        self._save(handler, calendar_id, item)
+
+    def change(self, handler: _Handler, method: str, calendar_id: str, event_id: str) -> None:
+        current = next(
+            (item for _, _, item in self.store.events.get(calendar_id, []) if item.get("id") == event_id),
+            None,
+        )
+        if current is None:
+            deleted = (calendar_id, event_id) in self.deleted
+            handler.send_json(410 if deleted else 404, DELETED if deleted else NOT_FOUND)
+            return
+        wanted = handler.headers.get("If-Match")
+        if wanted not in (None, "*", current["etag"]):
+            handler.send_json(412, CONDITION_NOT_MET)
+            return
+        if method == "DELETE":
+            self.store.remove(calendar_id, event_id)
+            self.deleted.add((calendar_id, event_id))
+            handler.send_body(204, b"", "text/plain")
+            return
+        body = _json_body(handler)
+        if body is None:
+            return
+        changed = {
+            **current,
+            **{key: value for key, value in body.items() if key not in ("id", "etag", "kind")},
+        }
+        changed["sequence"] = int(current.get("sequence", 0)) + 1
+        self._save(handler, calendar_id, changed)
+
+    def _save(self, handler: _Handler, calendar_id: str, item: dict[str, Any]) -> None:
+        moment = self.now()
+        item["etag"] = f'"{int(moment.timestamp() * 1000)}{secrets.randbelow(1000):03d}"'
+        item["updated"] = rfc3339(moment)
+        self.store.put(calendar_id, item)
+        handler.send_json(200, item)
+
+
+def _json_body(handler: _Handler) -> dict[str, Any] | None:
+    """The request's JSON object, or None after answering 400."""
+    try:
+        body = json.loads(handler.body[:MOST_BODY_BYTES] or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        handler.send_json(400, google_error(400, "parseError", "Parse Error"))
+        return None
+    return body
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TIME = re.compile(r"\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b", re.IGNORECASE)
+_DAY = re.compile(r"\b(today|tomorrow|" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+_PLACE = re.compile(r"\s+at\s+(?!\d)(.+)$", re.IGNORECASE)
+
+
+def parse_quick_add(text: str, now: datetime) -> tuple[str, dict[str, str], dict[str, str], str]:
+    """A small stand-in for Google's quickAdd parser: "Lunch with Ana tomorrow 1pm at Café Zoë"
+    gives the title, an hour from 13:00 tomorrow in `now`'s zone and the place. A day without a
+    time is an all-day event; no day and no time, the next whole hour."""
+    rest, place = text.strip(), ""
+    if found := _PLACE.search(rest):
+        rest, place = rest[: found.start()], found.group(1).strip()
+    day, day_named = now.date(), False
+    if found := _DAY.search(rest):
+        word, day_named = found.group(1).lower(), True
+        if word == "tomorrow":
+            day += timedelta(days=1)
+        elif word in WEEKDAYS:
+            day += timedelta(days=(WEEKDAYS.index(word) - day.weekday() - 1) % 7 + 1)
+        rest = rest[: found.start()] + rest[found.end() :]
+    at = None
+    if (found := _TIME.search(rest)) and (found.group(2) or found.group(3)):
+        hour, minute = int(found.group(1)), int(found.group(2) or 0)
+        meridiem = (found.group(3) or "").lower()
+        hour = hour % 12 + (12 if meridiem == "pm" else 0) if meridiem else hour
+        if hour < 24 and minute < 60:
+            at = time(hour, minute)
+            rest = rest[: found.start()] + rest[found.end() :]
+    summary = " ".join(rest.split()) or text.strip()
+    if at is None and day_named:
+        return summary, {"date": day.isoformat()}, {"date": (day + timedelta(days=1)).isoformat()}, place
+    if at is None:
+        start = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    else:
+        start = datetime.combine(day, at, now.tzinfo)
+    zone_name = getattr(now.tzinfo, "key", "UTC")
+    return (
+        summary,
+        {"dateTime": rfc3339(start), "timeZone": zone_name},
+        {"dateTime": rfc3339(start + timedelta(hours=1)), "timeZone": zone_name},
+        place,
+    )
