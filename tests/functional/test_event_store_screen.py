@@ -122,6 +122,30 @@ def a_single_event_of_the_primary(line: object) -> bool:
     )
 
 
+async def test_a_sync_that_brings_nothing_new_reads_nothing_again(
+    app_for, stored_credentials, sandbox: Sandbox, wait_until, loaded, events_screen, sync_requests
+) -> None:
+    reads: list[object] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, EventsScreen.StoreRead) and all(message is not seen for seen in reads):
+            reads.append(message)
+
+    app = app_for()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        before, asked = len(reads), len(sync_requests(sandbox))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(sync_requests(sandbox)) > asked and loaded(app))
+        assert len(reads) == before and "synced just now" in screen.status.plain
+        start, end = _timed(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2), 30)
+        sandbox.calendar_api.store.put(PRIMARY, _event(PRIMARY, "newone", start, end, summary="New"))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "newone" in {id_ for id_, _ in rows(screen)})
+        assert len(reads) > before
+
+
 async def test_syncs_come_every_few_minutes_and_when_the_terminal_has_focus_again(
     app_for, stored_credentials, sandbox: Sandbox, config, wait_until, loaded, events_screen, sync_requests
 ) -> None:

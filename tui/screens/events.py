@@ -172,6 +172,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.set_reactive(EventsScreen.credentials, credentials)
         self.chosen_calendars = config.calendar_ids  # None: those ticked in Google Calendar's list
         self.calendars: dict[str, CalendarInfo] = {}  # the person's list, by id ("primary" too)
+        self.listed_calendars: list[CalendarInfo] = []  # the same, as listed
         self.shown_calendars: list[str] = list(config.calendar_ids or ("primary",))
         self.failed_calendars: dict[str, CalendarError] = {}
         self.names_from_pages: dict[str, str] = {}  # for calendars not in the list
@@ -317,6 +318,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.agenda.prefer(message.shown)
 
     def use_calendar_list(self, listed: list[CalendarInfo], shown: list[str]) -> None:
+        self.listed_calendars = listed
         calendars = {calendar.id: calendar for calendar in listed}
         primary = next((calendar for calendar in listed if calendar.primary), None)
         if primary is not None:
@@ -476,7 +478,16 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             self.sync_problem = CalendarError("request", said, "")
         else:
             self.sync_problem = None
-        self.load()  # the range again, from the store: the cursor stays on its event
+        nothing_new = (
+            not failed
+            and self.synced_at is not None  # what is shown is from the store
+            and all(not synced.full and synced.items == 0 for synced in report.synced)
+            and report.calendars == self.listed_calendars
+        )
+        if nothing_new:
+            self.synced_at = self.config.now()
+        else:
+            self.load()  # the range again, from the store: the cursor stays on its event
         self.sync_if_wanted()
 
     def on_events_screen_sync_failed(self, message: SyncFailed) -> None:
