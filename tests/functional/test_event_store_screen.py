@@ -6,14 +6,19 @@ event through a sync; syncs come every few minutes and when the terminal has foc
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from textual import events
+from textual.widgets import Button
 
 from tui.calendar.agenda import Placement
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_data import PRIMARY, _event, _timed
+from tui.sandbox.server import Fault
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.events import EventsScreen
+from tui.screens.sign_in import SignInScreen
 from tui.storage import FILE_MODE
 
 
@@ -193,3 +198,28 @@ async def test_a_store_that_cannot_be_read_is_moved_aside_and_made_again(
         assert rows(events_screen(app))
     assert notifications.any("could not be read")
     assert list(store.parent.glob("events.sqlite3.unreadable-*"))
+
+
+async def test_signing_out_while_a_sync_writes_leaves_no_store_behind(
+    app_for, stored_credentials, sandbox: Sandbox, config, wait_until, loaded, events_screen
+) -> None:
+    """Google cannot be told (the tokens stay good, so the sync goes on), and the person deletes the
+    credentials anyway while a sync is writing the store."""
+    sandbox.inject("revoke", Fault(status=503, times=None))
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        sandbox.calendar_api.latency = 1.0  # sign-out is done before the sync's first answer
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.syncing)
+        await pilot.press("s")
+        for _ in ("Sign out", "Delete anyway"):
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, ConfirmScreen) and bool(app.screen.query("#yes"))
+            )
+            app.screen.query_one("#yes", Button).press()
+            await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen), timeout=30)
+    time.sleep(5)  # what a sync left running would have written by now
+    assert not config.store_path.exists()

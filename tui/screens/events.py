@@ -4,6 +4,7 @@ date by a sync in a worker, or (nothing stored yet, or --no-store) filled in pag
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -185,6 +186,8 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.sync_wanted = False  # asked for while a sync ran: another one follows it
         self.sync_asked = False  # the sync running was asked for with r: its failure is told
         self.reading = False  # the range is being read from the store
+        self.signing_out = False  # no sync starts once sign-out has begun
+        self.store_lock = threading.Lock()  # a sync's writes and sign-out's deletion, one at a time
         self.agenda = Agenda(config.zone, DayRange(config.now().date(), config.days))
         self.set_reactive(EventsScreen.day_range, self.agenda.range)
 
@@ -426,7 +429,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
 
     def sync(self, *, after_paint: bool = False) -> None:
         """Bring the store up to date in a worker; the range is then read from it again."""
-        if not self.use_store:
+        if not self.use_store or self.signing_out:
             return
         if self.syncing:
             self.sync_wanted = True
@@ -447,7 +450,11 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             self.post_message(self.SyncFailed(CalendarError("sign_in", "Not signed in.", "")))
             return
         try:
-            report = loader.sync_store(self.chosen_calendars, self.config.now())
+            with self.store_lock:
+                if self.signing_out:  # the store is being deleted: nothing is written again
+                    self.post_message(self.SyncFailed(CalendarError("sign_in", "Signing out.", "")))
+                    return
+                report = loader.sync_store(self.chosen_calendars, self.config.now())
         except CalendarError as error:
             if error.kind == "sign_in":
                 self.post_message(SignInNeeded(error.message))
@@ -770,13 +777,14 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.notice = Text("Signing out: revoking access at Google…")
+                self.signing_out = True
                 self.sign_out(revoke_at_google=True)
 
         self.app.push_screen(
             ConfirmScreen(
                 "Sign out?",
                 "gcal-tui's access is revoked at Google and the stored credentials are deleted from "
-                f"{self.config.credentials_path}.",
+                f"{self.config.credentials_path}, with the events stored beside them.",
                 "Sign out",
             ),
             answered,
@@ -790,14 +798,15 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
 
         assert self.credentials is not None
         try:
-            outcome = sign_out(
-                self.credentials,
-                self.config.credentials_path,
-                revoke_at_google=revoke_at_google,
-                timeout=self.config.api_timeout,
-                retry_delay=self.config.api_retry_base_delay,
-                store_path=self.config.store_path,
-            )
+            with self.store_lock:  # after a sync that is writing the store: it is deleted after it
+                outcome = sign_out(
+                    self.credentials,
+                    self.config.credentials_path,
+                    revoke_at_google=revoke_at_google,
+                    timeout=self.config.api_timeout,
+                    retry_delay=self.config.api_retry_base_delay,
+                    store_path=self.config.store_path,
+                )
         except RevokeError as error:
             self.post_message(self.RevokeFailed(error))
         except CredentialsFileError as error:
@@ -806,11 +815,13 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             self.post_message(SignedOut(outcome))
 
     def on_events_screen_revoke_failed(self, message: RevokeFailed) -> None:
+        self.signing_out = False  # until "Delete anyway"
         error = message.error
         self.notice = Text(f"✗ {error.message}", style="bold red")
 
         def answered(yes: bool | None) -> None:
             if yes:
+                self.signing_out = True
                 self.sign_out(revoke_at_google=False)
             else:
                 self.notice = Text("Still signed in: nothing was deleted.")
@@ -827,5 +838,6 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         )
 
     def on_events_screen_delete_failed(self, message: DeleteFailed) -> None:
+        self.signing_out = False
         self.notice = Text(f"✗ {message.problem}", style="bold red")
         self.notify(message.problem, severity="error")
