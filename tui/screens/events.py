@@ -493,6 +493,8 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         )
         if nothing_new:
             self.synced_at = self.config.now()
+            if not self.fetching:
+                self.notice = None  # as reading the range again would (a failed sync's words)
         else:
             self.load()  # the range again, from the store: the cursor stays on its event
         self.sync_if_wanted()
