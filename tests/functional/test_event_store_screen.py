@@ -88,7 +88,7 @@ async def test_offline_the_stored_agenda_stays_and_says_when_it_was_synced(
         assert rows(screen) == shown
         local = synced.astimezone(offline.config.zone)
         assert f"offline — last synced {local:%H:%M}" in screen.status.plain
-        assert notifications.any("Showing the events stored; r tries again.")
+        await wait_until(pilot, lambda: notifications.any("Showing the events stored; r tries again."))
         told = len(notifications.texts)
         await pilot.press("r")  # still offline: the same, said again, and nothing lost
         await wait_until(pilot, lambda: len(notifications.texts) > told and not screen.syncing)
