@@ -246,24 +246,33 @@ def timed_process(*command: str, environment: dict[str, str] | None = None) -> d
     return {"seconds": time.perf_counter() - began}
 
 
-def agenda_command(served: Emulator, home: str) -> tuple[list[str], dict[str, str]]:
-    """`gcal-tui agenda --format json --days 7` on the emulator, with settings in `home`."""
-    environment = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config", "XDG_STATE_HOME": f"{home}/state"}
-    command = [sys.executable, "-m", "tui", "agenda", "--format", "json", "--days", "7"]
-    command += ["--credentials", served.credentials, "--client-secrets", served.client_secrets]
-    command += ["--api-endpoint", served.api_root]
-    return command, environment
+@dataclass(frozen=True)
+class StoredEmulator:
+    served: Emulator
+    agenda: list[str]  # `gcal-tui agenda --format json --days 7` on it
+    environment: dict[str, str]  # with settings in a folder of their own
+
+
+@contextmanager
+def stored_emulator(events: int, **options: Any) -> Iterator[StoredEmulator]:
+    """An emulator of `events` events (`options` as for `emulator`) whose store is filled: one
+    `gcal-tui agenda` has synced it beside the emulator's credentials."""
+    with emulator(events, **options) as served, tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home:
+        environment = {**os.environ, "XDG_CONFIG_HOME": f"{home}/config", "XDG_STATE_HOME": f"{home}/state"}
+        command = [sys.executable, "-m", "tui", "agenda", "--format", "json", "--days", "7"]
+        command += ["--credentials", served.credentials, "--client-secrets", served.client_secrets]
+        command += ["--api-endpoint", served.api_root]
+        timed_process(*command, environment=environment)  # the sync that fills the store
+        yield StoredEmulator(served, command, environment)
 
 
 def agenda_offline(events: int, repeat: int) -> dict[str, float]:
     """`gcal-tui agenda --offline --format json` for 7 days from a store of `events` events, against
     a Python that imports json and sqlite3 and exits."""
-    with emulator(events) as served, tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home:
-        command, environment = agenda_command(served, home)
-        timed_process(*command, environment=environment)  # the sync that fills the store
+    with stored_emulator(events) as stored:
         offline, bare = [], []
         for _ in range(repeat):
-            offline.append(timed_process(*command, "--offline", environment=environment))
+            offline.append(timed_process(*stored.agenda, "--offline", environment=stored.environment))
             bare.append(timed_process(sys.executable, "-c", "import json, sqlite3"))
     return {
         "events_stored": events,
@@ -276,12 +285,8 @@ def agenda_offline(events: int, repeat: int) -> dict[str, float]:
 def restart_from_store(events: int, latency: float, repeat: int) -> dict[str, float]:
     """A start with `events` events stored and `latency` seconds on each answer from the emulator:
     to the frame with the stored agenda, against the bare Textual app's start-up."""
-    with (
-        emulator(events, latency=latency) as served,
-        tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home,
-    ):
-        command, environment = agenda_command(served, home)
-        timed_process(*command, environment=environment)  # the sync that fills the store
+    with stored_emulator(events, latency=latency) as stored:
+        served = stored.served
         arguments = (served.api_root, served.client_secrets, served.credentials)
         app, bare = [], []
         for _ in range(repeat):
@@ -319,12 +324,8 @@ def sync_cost(events: int, changes: int, repeat: int) -> dict[str, float]:
 def store_memory(events: int, days: int, repeat: int) -> dict[str, float]:
     """Peak RSS of the app open on its 30 days, with `events` events stored over `days` days, to
     the frame after its first sync."""
-    with (
-        emulator(events, days=days) as served,
-        tempfile.TemporaryDirectory(prefix="gcal-tui-bench-") as home,
-    ):
-        command, environment = agenda_command(served, home)
-        timed_process(*command, environment=environment)  # the sync that fills the store
+    with stored_emulator(events, days=days) as stored:
+        served = stored.served
         runs = [
             probe("restart", served.api_root, served.client_secrets, served.credentials, "synced")
             for _ in range(repeat)

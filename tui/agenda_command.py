@@ -119,9 +119,7 @@ def _stored_agenda(config: AppConfig, options: AgendaOptions, err: TextIO) -> tu
         err.write(f"gcal-tui: offline — {when}: {offline_because}\n")
     if stored.note:
         err.write(f"gcal-tui: {stored.note}\n")
-    agenda = Agenda(config.zone, days, stored.shown)
-    agenda.add(stored.events)
-    return agenda, stored.account or "primary"
+    return stored.placed(config.zone, days), stored.account or "primary"
 
 
 def _sync(config: AppConfig, now: datetime, err: TextIO) -> str | None:

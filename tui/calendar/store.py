@@ -340,12 +340,14 @@ class EventStore:
                 found += instances(one, start - DAY_MARGIN, end + DAY_MARGIN, exceptions)
         return found
 
-    def last_synced(self, calendar_ids: Iterable[str]) -> datetime | None:
-        """When the least recently synced of these calendars was synced (None: one never was)."""
-        wanted = set(calendar_ids)
-        synced = {calendar.id: calendar.synced_at for calendar in self.calendars() if calendar.id in wanted}
-        times = [moment for moment in synced.values() if moment is not None]
-        return min(times) if times and len(times) == len(wanted) else None
-
     def event_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+
+def last_synced(calendars: Iterable[StoredCalendar], calendar_ids: Iterable[str]) -> datetime | None:
+    """When the least recently synced of these calendars (among the stored `calendars`) was synced;
+    None when one of them never was."""
+    wanted = set(calendar_ids)
+    synced = {calendar.id: calendar.synced_at for calendar in calendars if calendar.id in wanted}
+    times = [moment for moment in synced.values() if moment is not None]
+    return min(times) if times and len(times) == len(wanted) else None

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-from tui.calendar.agenda import DayRange
+from tui.calendar.agenda import Agenda, DayRange
 from tui.calendar.loader import calendars_shown, shown_ids
 from tui.calendar.model import CalendarInfo, Event, parse_event
-from tui.calendar.store import EventStore
+from tui.calendar.store import EventStore, last_synced
 
 
 @dataclass
@@ -21,6 +21,12 @@ class StoredAgenda:
     events: list[Event]  # theirs in the range, series expanded (the primary's as "primary"'s)
     synced_at: datetime | None  # when the least recently synced of them was; None: one never was
     note: str | None  # the store could not be read and was made again, in words
+
+    def placed(self, zone: tzinfo, days: DayRange) -> Agenda:
+        """The events as an agenda of `days` in `zone`, shared meetings from the first calendar shown."""
+        agenda = Agenda(zone, days, self.shown)
+        agenda.add(self.events)
+        return agenda
 
 
 def read_stored_agenda(
@@ -33,7 +39,8 @@ def read_stored_agenda(
         return None
     store, note = EventStore.open(path, now)
     try:
-        calendars = [calendar.info for calendar in store.calendars()]
+        stored_calendars = store.calendars()
+        calendars = [calendar.info for calendar in stored_calendars]
         shown = list(chosen) if chosen is not None else calendars_shown(calendars)
         stored_ids = shown_ids(calendars, shown)  # "primary" by its own id, as the store files it
         names = {calendar.id: calendar.summary for calendar in calendars}
@@ -46,7 +53,7 @@ def read_stored_agenda(
                 if (event := parse_event(item, name, calendar_id)) is not None:
                     event.busy_only = stored_id in busy_only
                     events.append(event)
-        synced_at = store.last_synced(stored_ids)
+        synced_at = last_synced(stored_calendars, stored_ids)
         return StoredAgenda(calendars, store.account(), shown, events, synced_at, note)
     finally:
         store.close()

@@ -13,7 +13,8 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.sandbox.calendar_data import EVENT_COLORS, CalendarStore, rfc3339
-from tui.sandbox.calendar_writes import INSUFFICIENT_SCOPES, EventWrites
+from tui.sandbox.calendar_writes import EventWrites
+from tui.sandbox.google_errors import INSUFFICIENT_SCOPES, UNAUTHENTICATED, error_body
 
 if TYPE_CHECKING:
     from tui.sandbox.server import _Handler
@@ -35,33 +36,14 @@ FREE_BUSY_FIELDS = ("kind", "etag", "id", "status", "start", "end")
 FREE_BUSY_SYNC_FIELDS = (*FREE_BUSY_FIELDS, "recurrence", "recurringEventId", "originalStartTime")
 
 
-def error_body(status: int, reason: str, message: str, domain: str = "global") -> dict[str, Any]:
-    return {
-        "error": {
-            "errors": [{"domain": domain, "reason": reason, "message": message}],
-            "code": status,
-            "message": message,
-        }
-    }
-
-
-UNAUTHENTICATED = {
-    "error": {
-        "code": 401,
-        "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
-        "cookie or other valid authentication credential.",
-        "errors": [
-            {
-                "message": "Invalid Credentials",
-                "domain": "global",
-                "reason": "authError",
-                "location": "Authorization",
-                "locationType": "header",
-            }
-        ],
-        "status": "UNAUTHENTICATED",
-    }
-}
+def _as_shared(
+    entry: dict[str, Any], items: list[dict[str, Any]], free_busy_fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The items as the calendar is shared with you: only `free_busy_fields` of each (when the owner
+    is busy) on a calendar you see as free/busy."""
+    if entry["accessRole"] != "freeBusyReader":
+        return items
+    return [{key: item[key] for key in free_busy_fields if key in item} for item in items]
 
 
 def _token(offset: int) -> str:
@@ -272,9 +254,7 @@ class CalendarApi:
             "defaultReminders": [],
         }
         body.update(_next_page(offset, size, len(selected), "CPDAlvWDx_fakeSyncToken"))
-        if entry["accessRole"] == "freeBusyReader":  # only when the owner is busy
-            page = [{key: item[key] for key in FREE_BUSY_FIELDS if key in item} for item in page]
-        body["items"] = page
+        body["items"] = _as_shared(entry, page, FREE_BUSY_FIELDS)
         handler.send_body(200, json.dumps(body).encode(), "application/json; charset=UTF-8")
 
     def sync_list(self, handler: _Handler, entry: dict[str, Any], params: dict[str, str]) -> None:
@@ -321,10 +301,7 @@ class CalendarApi:
             "accessRole": entry["accessRole"],
             "defaultReminders": [],
         }
-        page = items[offset : offset + size]
-        if entry["accessRole"] == "freeBusyReader":
-            page = [{key: item[key] for key in FREE_BUSY_SYNC_FIELDS if key in item} for item in page]
-        body["items"] = page
+        body["items"] = _as_shared(entry, items[offset : offset + size], FREE_BUSY_SYNC_FIELDS)
         sync_token = base64.urlsafe_b64encode(f"sync:{self.store.version}".encode()).decode()
         body.update(_next_page(offset, size, len(items), sync_token))
         handler.send_body(200, json.dumps(body).encode(), "application/json; charset=UTF-8")

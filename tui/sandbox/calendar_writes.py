@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from tui.sandbox.calendar_data import CalendarStore, _event, rfc3339
+from tui.sandbox.google_errors import INSUFFICIENT_SCOPES, error_body
 
 if TYPE_CHECKING:
     from tui.sandbox.server import _Handler
@@ -27,37 +28,14 @@ SEND_UPDATES = frozenset({"all", "externalOnly", "none"})
 MOST_BODY_BYTES = 1_000_000
 
 
-def google_error(
-    status: int, reason: str, message: str, domain: str = "global", **where: str
-) -> dict[str, Any]:
-    """Google's error body (see tests/fixtures/sync_and_write_errors.json)."""
-    return {
-        "error": {
-            "errors": [{"domain": domain, "reason": reason, "message": message, **where}],
-            "code": status,
-            "message": message,
-        }
-    }
-
-
-INSUFFICIENT_SCOPES = {
-    "error": {
-        "code": 403,
-        "message": "Request had insufficient authentication scopes.",
-        "errors": [
-            {"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}
-        ],
-        "status": "PERMISSION_DENIED",
-    }
-}
-REQUIRED_ACCESS = google_error(
+REQUIRED_ACCESS = error_body(
     403, "requiredAccessLevel", "You need to have writer access to this calendar.", "calendar"
 )
-CONDITION_NOT_MET = google_error(
+CONDITION_NOT_MET = error_body(
     412, "conditionNotMet", "Precondition Failed", locationType="header", location="If-Match"
 )
-DELETED = google_error(410, "deleted", "Resource has been deleted")
-NOT_FOUND = google_error(404, "notFound", "Not Found")
+DELETED = error_body(410, "deleted", "Resource has been deleted")
+NOT_FOUND = error_body(404, "notFound", "Not Found")
 
 
 class EventWrites:
@@ -85,7 +63,7 @@ class EventWrites:
             return
         if params.get("sendUpdates", "none") not in SEND_UPDATES:
             handler.send_json(
-                400, google_error(400, "invalid", f"Invalid value for: sendUpdates = {params['sendUpdates']}")
+                400, error_body(400, "invalid", f"Invalid value for: sendUpdates = {params['sendUpdates']}")
             )
             return
         calendar_id = entry["id"]
@@ -105,7 +83,7 @@ class EventWrites:
         if not isinstance(body.get("start"), dict) or not isinstance(body.get("end"), dict):
             handler.send_json(
                 400,
-                google_error(
+                error_body(
                     400, "required", "Missing end time." if "start" in body else "Missing start time."
                 ),
             )
@@ -117,7 +95,7 @@ class EventWrites:
 
     def quick_add(self, handler: _Handler, calendar_id: str, entry: dict[str, Any], text: str) -> None:
         if not text.strip():
-            handler.send_json(400, google_error(400, "required", "Required parameter: text"))
+            handler.send_json(400, error_body(400, "required", "Required parameter: text"))
             return
         zone = ZoneInfo(entry.get("timeZone") or "UTC")
         summary, start, end, location = parse_quick_add(text, self.now().astimezone(zone))
@@ -169,7 +147,7 @@ def _json_body(handler: _Handler) -> dict[str, Any] | None:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        handler.send_json(400, google_error(400, "parseError", "Parse Error"))
+        handler.send_json(400, error_body(400, "parseError", "Parse Error"))
         return None
     return body
 

@@ -259,10 +259,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             except (StoreError, OSError) as error:
                 self.post_message(self.StoreRead(generation, None, None, str(error)))
                 return
-            agenda = None
-            if stored is not None:  # placed here, off the UI thread
-                agenda = Agenda(config.zone, days, stored.shown)
-                agenda.add(stored.events)
+            agenda = stored.placed(config.zone, days) if stored is not None else None  # off the UI thread
             whole = days is day_range or stored is None or stored.synced_at is None
             self.post_message(self.StoreRead(generation, stored, agenda, whole=whole))
             if whole:
@@ -390,8 +387,9 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             name = self.calendar_name(calendar_id)
             self.notify(f"{name}: {error.message} {error.hint}", severity="error", timeout=8)
         if failed:
-            said = "; ".join(f"{self.calendar_name(id_)}: {error.message}" for id_, error in failed.items())
-            self.notice = Text(f"✗ {said} The other calendars are shown; r tries again.", style="red")
+            self.notice = Text(
+                f"✗ {self.failures_text(failed)} The other calendars are shown; r tries again.", style="red"
+            )
 
     # The store
     def on_events_screen_store_read(self, message: StoreRead) -> None:
@@ -481,8 +479,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
             self.post_message(SignInNeeded(signed_out.message))
             return
         if failed:
-            said = "; ".join(f"{self.calendar_name(id_)}: {error.message}" for id_, error in failed.items())
-            self.sync_problem = CalendarError("request", said, "")
+            self.sync_problem = CalendarError("request", self.failures_text(failed), "")
         else:
             self.sync_problem = None
         nothing_new = (
@@ -543,6 +540,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         """This load's events replace the last one's from here on."""
         self.agenda = Agenda(self.config.zone, self.day_range, self.shown_calendars)
         self.agenda_generation = self.generation
+
+    def failures_text(self, failed: dict[str, CalendarError]) -> str:
+        """ "Team: Not Found; Holidays: …": each calendar that failed, by name, and why."""
+        return "; ".join(f"{self.calendar_name(id_)}: {error.message}" for id_, error in failed.items())
 
     def calendar_name(self, calendar_id: str) -> str:
         calendar = self.calendars.get(calendar_id)
