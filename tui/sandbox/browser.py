@@ -47,15 +47,20 @@ def fetch(method: str, url: str, body: str | None = None) -> PageResponse:
         connection.close()
 
 
-def consent(authorize_url: str, *, allow: bool = True) -> str:
-    """Load the consent page, choose, and return where the browser is redirected."""
+def consent(authorize_url: str, *, allow: bool = True, untick: Sequence[str] = ()) -> str:
+    """Load the consent page, untick the boxes of the scopes in `untick`, choose, and return where
+    the browser is redirected."""
     page = fetch("GET", authorize_url)
     found = re.search(r"name='request' value='([^']*)'", page.body)
     if page.status != 200 or found is None:
         raise ConsentError(f"consent page answered {page.status}: {page.body[:200]}")
     parts = urlsplit(authorize_url)
     approve_url = f"{parts.scheme}://{parts.netloc}/o/oauth2/approve"
-    form = urlencode({"request": unescape(found.group(1)), "decision": "allow" if allow else "deny"})
+    fields = {"request": unescape(found.group(1)), "decision": "allow" if allow else "deny"}
+    for box, scope in re.findall(r"name='(keep_\d+)' value='1' checked> ([^<]*)<", page.body):
+        if unescape(scope) not in untick:
+            fields[box] = "1"
+    form = urlencode(fields)
     answer = fetch("POST", approve_url, form)
     if answer.status != 302:
         raise ConsentError(f"approval answered {answer.status}: {answer.body[:200]}")

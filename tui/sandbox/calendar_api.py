@@ -181,6 +181,12 @@ class CalendarApi:
         if len(parts) == 3 and parts[0] == "calendars" and parts[2] == "events":
             self.events_list(handler, unquote(parts[1]), params)
             return
+        if len(parts) == 4 and parts[0] == "calendars" and parts[2] == "events":
+            if self.store.entry(unquote(parts[1])) is None:
+                handler.send_json(404, error_body(404, "notFound", "Not Found"))
+                return
+            self.writes.get(handler, unquote(parts[1]), unquote(parts[3]))
+            return
         handler.send_json(404, error_body(404, "notFound", "Not Found"))
 
     def calendar_list(self, handler: _Handler, params: dict[str, str]) -> None:

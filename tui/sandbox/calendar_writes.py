@@ -3,14 +3,19 @@
 scope that may write (`calendar.events` or `calendar`, else 403 insufficientPermissions), a calendar
 you may write to (else 403 requiredAccessLevel), the event (404, or 410 once deleted), its ETag when
 `If-Match` names one (412 conditionNotMet), then the body. Every write gets a new ETag and is a
-change that incremental sync reports."""
+change that incremental sync reports.
+
+A series is stored as its instances (as `singleEvents=true` lists them): the series' own id gets a
+stand-in for its master event (`series_master`: the first instance's times and fields, a weekly
+rule), and a patch or delete of that id changes every instance, a new start moving each by as much."""
 
 from __future__ import annotations
 
 import json
 import re
 import secrets
-from datetime import UTC, datetime, time, timedelta
+import zlib
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -43,6 +48,8 @@ class EventWrites:
         self.store = store
         self.now = lambda: datetime.now(UTC)
         self.deleted: set[tuple[str, str]] = set()
+        self.series_etags: dict[tuple[str, str], str] = {}
+        self.sent_updates: list[tuple[str, str, str]] = []  # (method, last path part, sendUpdates): for tests
 
     def handle(
         self, handler: _Handler, method: str, parts: list[str], params: dict[str, str], scopes: set[str]
@@ -67,6 +74,7 @@ class EventWrites:
             )
             return
         calendar_id = entry["id"]
+        self.sent_updates.append((method, parts[-1], params.get("sendUpdates", "none")))
         if method == "POST" and len(parts) == 4 and parts[3] == "quickAdd":
             self.quick_add(handler, calendar_id, entry, params.get("text", ""))
         elif method == "POST" and len(parts) == 3:
@@ -104,11 +112,50 @@ class EventWrites:
             item["location"] = location
         self._save(handler, calendar_id, item)
 
-    def change(self, handler: _Handler, method: str, calendar_id: str, event_id: str) -> None:
-        current = next(
+    def current(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:
+        """The event as stored, or the master of the series with that id."""
+        found = next(
             (item for _, _, item in self.store.events.get(calendar_id, []) if item.get("id") == event_id),
             None,
         )
+        return found or self.series_master(calendar_id, event_id)
+
+    def series_master(self, calendar_id: str, series_id: str) -> dict[str, Any] | None:
+        instances = self.instances(calendar_id, series_id)
+        if not instances:
+            return None
+        first = instances[0]
+        master = {
+            key: value
+            for key, value in first.items()
+            if key not in ("recurringEventId", "originalStartTime", "etag", "id")
+        }
+        master.update(
+            id=series_id,
+            etag=self.series_etags.get((calendar_id, series_id), f'"{zlib.crc32(series_id.encode()):014d}"'),
+            recurrence=["RRULE:FREQ=WEEKLY"],
+            iCalUID=f"{series_id}@google.com",
+        )
+        return master
+
+    def instances(self, calendar_id: str, series_id: str) -> list[dict[str, Any]]:
+        return [
+            item
+            for _, _, item in self.store.events.get(calendar_id, [])
+            if item.get("recurringEventId") == series_id and item.get("status") != "cancelled"
+        ]
+
+    def get(self, handler: _Handler, calendar_id: str, event_id: str) -> None:
+        """events.get (read access is enough; the route checks it)."""
+        current = self.current(self.store._id(calendar_id), event_id)
+        if current is None:
+            deleted = (self.store._id(calendar_id), event_id) in self.deleted
+            handler.send_json(410 if deleted else 404, DELETED if deleted else NOT_FOUND)
+            return
+        handler.send_json(200, current)
+
+    def change(self, handler: _Handler, method: str, calendar_id: str, event_id: str) -> None:
+        current = self.current(calendar_id, event_id)
         if current is None:
             deleted = (calendar_id, event_id) in self.deleted
             handler.send_json(410 if deleted else 404, DELETED if deleted else NOT_FOUND)
@@ -117,10 +164,17 @@ class EventWrites:
         if wanted not in (None, "*", current["etag"]):
             handler.send_json(412, CONDITION_NOT_MET)
             return
+        series = "recurrence" in current
         if method == "DELETE":
-            self.store.remove(calendar_id, event_id)
+            instances = self.instances(calendar_id, event_id) if series else [current]
+            for item in instances:
+                self.store.remove(calendar_id, item["id"])
+                self.deleted.add((calendar_id, item["id"]))
             self.deleted.add((calendar_id, event_id))
             handler.send_body(204, b"", "text/plain")
+            return
+        if series:
+            self.change_series(handler, calendar_id, current)
             return
         body = _json_body(handler)
         if body is None:
@@ -132,12 +186,64 @@ class EventWrites:
         changed["sequence"] = int(current.get("sequence", 0)) + 1
         self._save(handler, calendar_id, changed)
 
+    def change_series(self, handler: _Handler, calendar_id: str, master: dict[str, Any]) -> None:
+        """A patch of a whole series: each of its events changed (and moved) alike."""
+        series_id = master["id"]
+        instances = self.instances(calendar_id, series_id)
+        body = _json_body(handler)
+        if body is None:
+            return
+        moved = _moved_by(master, body)
+        fields = {
+            key: value
+            for key, value in body.items()
+            if key not in ("id", "etag", "kind", "start", "end", "recurrence", "recurringEventId")
+        }
+        for item in instances:
+            changed = {**item, **fields, "sequence": int(item.get("sequence", 0)) + 1}
+            if moved is not None:
+                changed["start"] = _shifted(item["start"], moved)
+                changed["end"] = _shifted(item["end"], moved)
+            self._stamp(changed)
+            self.store.put(calendar_id, changed)
+        self.series_etags[(calendar_id, series_id)] = self._new_etag()
+        handler.send_json(200, self.series_master(calendar_id, series_id))
+
+    def _new_etag(self) -> str:
+        return f'"{int(self.now().timestamp() * 1000)}{secrets.randbelow(1000):03d}"'
+
+    def _stamp(self, item: dict[str, Any]) -> None:
+        item["etag"] = self._new_etag()
+        item["updated"] = rfc3339(self.now())
+
     def _save(self, handler: _Handler, calendar_id: str, item: dict[str, Any]) -> None:
-        moment = self.now()
-        item["etag"] = f'"{int(moment.timestamp() * 1000)}{secrets.randbelow(1000):03d}"'
-        item["updated"] = rfc3339(moment)
+        self._stamp(item)
         self.store.put(calendar_id, item)
         handler.send_json(200, item)
+
+
+def _moved_by(master: dict[str, Any], body: dict[str, Any]) -> timedelta | None:
+    """How far a series patch moves its events: the new start against the master's."""
+    new_start, old_start = body.get("start"), master.get("start")
+    if not isinstance(new_start, dict) or not isinstance(old_start, dict):
+        return None
+    try:
+        if "dateTime" in new_start and "dateTime" in old_start:
+            new, old = new_start["dateTime"], old_start["dateTime"]
+            return datetime.fromisoformat(new) - datetime.fromisoformat(old)
+        if "date" in new_start and "date" in old_start:
+            return date.fromisoformat(new_start["date"]) - date.fromisoformat(old_start["date"])
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _shifted(part: dict[str, str], by: timedelta) -> dict[str, str]:
+    if "dateTime" in part:
+        moment = datetime.fromisoformat(part["dateTime"])
+        zone = ZoneInfo(part["timeZone"]) if part.get("timeZone") else moment.tzinfo
+        return {**part, "dateTime": rfc3339((moment.astimezone(UTC) + by).astimezone(zone))}
+    return {**part, "date": (date.fromisoformat(part["date"]) + by).isoformat()}
 
 
 def _json_body(handler: _Handler) -> dict[str, Any] | None:

@@ -82,6 +82,16 @@ class OAuthState:
                 return None
             return record
 
+    def granted_scopes(self, client_id: str) -> set[str]:
+        """What the user has granted the client and not revoked (include_granted_scopes adds them)."""
+        with self.lock:
+            return {
+                scope
+                for record in self.refresh_tokens.values()
+                if record.client_id == client_id and not record.revoked
+                for scope in record.scopes
+            }
+
     def expire_access_tokens(self) -> None:
         with self.lock:
             for record in self.access_tokens.values():

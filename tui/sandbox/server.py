@@ -40,6 +40,10 @@ class LoggedRequest:
     params: dict[str, str]  # query and form body together
     headers: dict[str, str]
     query: str = ""
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers.items() if key.lower() == name.lower()), None)
 
 
 @dataclass
@@ -190,6 +194,20 @@ class Sandbox:
         with self._lock:
             return [request for request in self.requests if request.path == path]
 
+    def stored_event(self, calendar_id: str, event_id: str) -> dict[str, Any] | None:
+        """The event as the emulator holds it now (None: not there)."""
+        items = self.calendar_api.store.events.get(calendar_id, [])
+        return next((item for _, _, item in items if item.get("id") == event_id), None)
+
+    def writes(self) -> list[LoggedRequest]:
+        """The Calendar API requests that change something (POST, PATCH, DELETE)."""
+        with self._lock:
+            return [
+                request
+                for request in self.requests
+                if request.method in ("POST", "PATCH", "DELETE") and request.path.startswith(API_PREFIX)
+            ]
+
     def _calendar_route(self, handler: _Handler, params: dict[str, str]) -> None:
         self.calendar_api.handle(handler, params)
 
@@ -253,7 +271,9 @@ class _Handler(BaseHTTPRequestHandler):
                 params.update(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
         else:
             self.body = b""
-        self.sandbox.log(LoggedRequest(method, parts.path, params, dict(self.headers.items()), parts.query))
+        self.sandbox.log(
+            LoggedRequest(method, parts.path, params, dict(self.headers.items()), parts.query, self.body)
+        )
         found = self.sandbox.route_for(method, parts.path)
         if found is None:
             self.send_json(404, {"error": {"code": 404, "message": "Not Found"}})
@@ -348,13 +368,18 @@ class _Handler(BaseHTTPRequestHandler):
         query = urlsplit(self.path).query
         if self._authorization_request(query) is None:
             return
-        scopes = html.escape(params.get("scope", ""))
         hidden = f"<input type='hidden' name='request' value='{html.escape(query, quote=True)}'>"
+        # One box per scope, ticked, as Google's granular consent shows them: a person may untick one.
+        boxes = "".join(
+            f"<label><input type='checkbox' name='keep_{number}' value='1' checked> "
+            f"{html.escape(scope)}</label><br>"
+            for number, scope in enumerate(params.get("scope", "").split())
+        )
         self.send_page(
             200,
             "Sign in to the gcal-tui sandbox",
-            f"<p>{html.escape(self.sandbox.oauth_state.user)} is asked to grant: {scopes}</p>"
-            f"<form method='post' action='/o/oauth2/approve'>{hidden}"
+            f"<p>{html.escape(self.sandbox.oauth_state.user)} is asked to grant:</p>"
+            f"<form method='post' action='/o/oauth2/approve'>{hidden}{boxes}"
             "<button name='decision' value='allow'>Allow</button> "
             "<button name='decision' value='deny'>Deny</button></form>",
         )
@@ -364,9 +389,13 @@ class _Handler(BaseHTTPRequestHandler):
         checked = self._authorization_request(query)
         if checked is None:
             return
-        scopes, credentials = checked
+        asked, credentials = checked
         redirect_uri, state = credentials["redirect_uri"], credentials.get("state")
-        if params.get("decision") != "allow":
+        scopes = [scope for number, scope in enumerate(asked) if params.get(f"keep_{number}")]
+        if scopes and dict(parse_qsl(query)).get("include_granted_scopes") == "true":
+            granted = self.sandbox.oauth_state.granted_scopes(credentials["client_id"])
+            scopes += sorted(granted - set(scopes))
+        if params.get("decision") != "allow" or not scopes:
             refusal = {"error": "access_denied"}
             if state:
                 refusal["state"] = state
