@@ -95,8 +95,10 @@ def start_attempt(
     *,
     state: str | None = None,
     code_verifier: bytes | None = None,
+    extra_params: dict[str, str] | None = None,
 ) -> SignInAttempt:
-    """Build the flow with PKCE S256 and offline access, and its authorize URL."""
+    """Build the flow with PKCE S256 and offline access, and its authorize URL (`extra_params` go
+    into it as they are: include_granted_scopes, login_hint)."""
     state = state or secrets.token_urlsafe(STATE_BYTES)
     try:
         flow = client.flow_from_clientsecrets(
@@ -112,6 +114,7 @@ def start_attempt(
     except (clientsecrets.InvalidClientSecretsError, ValueError, TypeError, AttributeError) as exc:
         raise ClientSecretsError(client_secrets.path, f"could not be loaded again ({exc}).") from None
     flow.revoke_uri = client_secrets.revoke_uri
+    flow.params.update(extra_params or {})  # oauth2client's own way to add to the authorize URL
     authorize_url = flow.step1_get_authorize_url(state=state)
     return SignInAttempt(
         flow=flow,
@@ -222,10 +225,15 @@ def _exchange_error_for(exc: BaseException) -> ExchangeError:
 
 
 def exchange_code(
-    attempt: SignInAttempt, code: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    attempt: SignInAttempt,
+    code: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    required: Sequence[str] | None = None,
 ) -> client.OAuth2Credentials:
     """Run step 2 with a timeout (oauth2client's default HTTP object has none); every failure is an
-    ExchangeError in words."""
+    ExchangeError in words. Google may grant less than was asked (its boxes can be unticked): the
+    `required` scopes (by default all those asked for) must be granted."""
     try:
         credentials = attempt.flow.step2_exchange(code, http=BoundedHttp(timeout))
     except (client.FlowExchangeError, *NETWORK_ERRORS) as exc:
@@ -243,7 +251,7 @@ def exchange_code(
         raise _unreadable_answer()
     if not isinstance(credentials.refresh_token, str | None):
         raise _unreadable_answer()
-    missing = missing_scopes(granted_scopes(credentials), attempt.flow.scope.split())
+    missing = missing_scopes(granted_scopes(credentials), required or attempt.flow.scope.split())
     if missing:
         raise ExchangeError(
             f"Google granted the sign-in without {scope_words(missing)}: its box was unticked on "

@@ -35,9 +35,12 @@ class SignInSession:
         redirect_uri: str | None = None,
         listen: bool = True,
         determinism: Determinism = REAL_WORLD,
+        extra_params: dict[str, str] | None = None,
     ) -> None:
+        """`extra_params` go into the authorize URL (include_granted_scopes, login_hint)."""
         self.client_secrets_path = client_secrets_path
         self.scopes = tuple(scopes)
+        self.extra_params = extra_params or {}
         self._redirect_uri_option = redirect_uri
         self._listen = listen
         self._determinism = determinism
@@ -86,6 +89,7 @@ class SignInSession:
             redirect_uri,
             state=self._determinism.oauth_state,
             code_verifier=self._determinism.code_verifier,
+            extra_params=self.extra_params,
         )
         if self._listener is not None:
             self._listener.start(attempt.expected)

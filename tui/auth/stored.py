@@ -19,6 +19,7 @@ IMPLIED_SCOPES = {
     "https://www.googleapis.com/auth/calendar": {
         "https://www.googleapis.com/auth/calendar.readonly",
         "https://www.googleapis.com/auth/calendar.events.readonly",
+        "https://www.googleapis.com/auth/calendar.events",
     },
 }
 

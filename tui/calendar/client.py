@@ -348,13 +348,14 @@ class CalendarClient:
                 self.retry.sleep(delay)
                 retry_number += 1
 
-    def _execute_once(self, request: Any) -> dict[str, Any]:
+    def _execute_once(self, request: Any, *, writing: bool = False, empty: bool = False) -> dict[str, Any]:
+        """`empty`: an answer without a body (204) is expected, and is {}."""
         from googleapiclient.errors import HttpError  # deferred
 
         try:
             result = request.execute(num_retries=0)
         except HttpError as error:
-            raise self._http_error(error) from None
+            raise self._http_error(error, writing=writing) from None
         except client.HttpAccessTokenRefreshError as error:
             raise _refresh_error(error) from None
         except TimeoutError:
@@ -381,6 +382,8 @@ class CalendarClient:
             ) from None
         except ValueError:
             result = None
+        if empty and result in ("", b""):  # googleapiclient reads a method without a body raw
+            return {}
         if not isinstance(result, dict):
             raise CalendarError(
                 "transient",
@@ -389,10 +392,12 @@ class CalendarClient:
             )
         return result
 
-    def _http_error(self, error: Any) -> CalendarError:
+    def _http_error(self, error: Any, *, writing: bool = False) -> CalendarError:
         status: int = error.resp.status
         reason, message = _error_reason(error.content)
         detail = f" ({status}{': ' + message if message else ''})"
+        if writing and (written := self._write_error(status, reason, detail)) is not None:
+            return written
         if status >= 500 or status == 429 or (status == 403 and reason in RETRYABLE_403_REASONS):
             return CalendarError(
                 "transient",
@@ -445,6 +450,69 @@ class CalendarClient:
             f"Google Calendar rejected the request{detail}.",
             "Press r to retry, or c for another calendar.",
         )
+
+    # Writes: each sent once, never retried (an insert retried after a lost answer is two events;
+    # a patch retried is a 412 against itself). A 401 is renewed and sent again: it was not applied.
+    def get_event(self, calendar_id: str, event_id: str) -> dict[str, Any]:
+        """The event as it is now (after a conflict: what changed)."""
+        return self._execute(self.service.events().get(calendarId=calendar_id, eventId=event_id))
+
+    def insert_event(self, calendar_id: str, body: dict[str, Any], send_updates: str) -> dict[str, Any]:
+        request = self.service.events().insert(calendarId=calendar_id, body=body, sendUpdates=send_updates)
+        return self._write(request)
+
+    def quick_add(self, calendar_id: str, text: str) -> dict[str, Any]:
+        return self._write(self.service.events().quickAdd(calendarId=calendar_id, text=text))
+
+    def patch_event(
+        self, calendar_id: str, event_id: str, body: dict[str, Any], etag: str, send_updates: str
+    ) -> dict[str, Any]:
+        """Change the fields in `body`, only if the event is still at `etag` (else "conflict")."""
+        request = self.service.events().patch(
+            calendarId=calendar_id, eventId=event_id, body=body, sendUpdates=send_updates
+        )
+        request.headers["If-Match"] = etag
+        return self._write(request)
+
+    def delete_event(self, calendar_id: str, event_id: str, etag: str, send_updates: str) -> None:
+        request = self.service.events().delete(
+            calendarId=calendar_id, eventId=event_id, sendUpdates=send_updates
+        )
+        request.headers["If-Match"] = etag
+        self._execute_once(request, writing=True, empty=True)
+
+    def _write(self, request: Any) -> dict[str, Any]:
+        return self._execute_once(request, writing=True)
+
+    def _write_error(self, status: int, reason: str, detail: str) -> CalendarError | None:
+        """What a refused write means, or None when it means what a refused read does."""
+        if status == 412:
+            return CalendarError(
+                "conflict",
+                f"The event was changed elsewhere since it was read{detail}.",
+                "Compare, then redo or drop your change.",
+            )
+        if status == 403 and reason == "insufficientPermissions":
+            return CalendarError(
+                "write_access",
+                "The sign-in allows reading calendars, not changing them.",
+                "Allow gcal-tui to change events (it asks Google once).",
+            )
+        if status == 403 and reason in ("requiredAccessLevel", "forbidden", "forbiddenForNonOrganizer"):
+            return CalendarError(
+                "read_only",
+                f"You cannot change events on this calendar{detail}.",
+                "Ask its owner for write access, or reply instead.",
+            )
+        if status in (404, 410):
+            return CalendarError(
+                "gone", f"The event is no longer there{detail}.", "It was deleted elsewhere."
+            )
+        if status == 400:
+            return CalendarError(
+                "request", f"Google Calendar refused the change{detail}.", "Check the fields and save again."
+            )
+        return None
 
     def _check_next_page(self, token: object, tokens_seen: set[str], pages: int) -> None:
         """Stop a page chain that would not end: a token seen before, or too many pages."""

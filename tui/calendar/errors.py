@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-ErrorKind = Literal["sign_in", "configuration", "request", "transient", "sync_expired"]
+ErrorKind = Literal[
+    "sign_in",
+    "configuration",
+    "request",
+    "transient",
+    "sync_expired",
+    "write_access",
+    "read_only",
+    "conflict",
+    "gone",
+]
 
 
 class CalendarError(Exception):
@@ -14,6 +24,9 @@ class CalendarError(Exception):
     kind: "sign_in" (go back to the sign-in screen), "configuration" (fix a file or project),
     "request" (this request cannot work: another calendar or range), "transient" (retry later),
     "sync_expired" (a sync token Google no longer takes: sync that calendar again in full).
+    Writes only: "write_access" (the sign-in may read, not write: ask for calendar.events),
+    "read_only" (not yours to change), "conflict" (changed elsewhere since read: a 412),
+    "gone" (deleted elsewhere).
     """
 
     def __init__(
