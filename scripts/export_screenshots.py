@@ -22,13 +22,16 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tui.app import GcalApp
-from tui.config import AppConfig, Determinism
+from tui.calendar.changes import WRITE_SCOPE, is_invitation
+from tui.calendar.model import Event
+from tui.config import READONLY_SCOPE, AppConfig, Determinism
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import consent, sign_in_directly
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.events import EventsScreen
 from tui.screens.search import SearchScreen
 from tui.screens.sign_in import SignInScreen
+from tui.screens.write_access import WriteAccessScreen
 from tui.storage import save_credentials
 
 SIZE = (100, 30)
@@ -74,9 +77,11 @@ class Studio:
             zone_name=ZONE,
         )
 
-    def calendar_config(self) -> AppConfig:
+    def calendar_config(self, *, may_write: bool = False) -> AppConfig:
+        """Signed in already: to read, or (`may_write`) to change events too."""
         secrets = self.sandbox.write_client_secrets(Path("calendar_client_secrets.json"))
-        credentials = sign_in_directly(secrets, redirect_uri=REDIRECT_URI)
+        scopes = (READONLY_SCOPE, WRITE_SCOPE) if may_write else (READONLY_SCOPE,)
+        credentials = sign_in_directly(secrets, scopes, redirect_uri=REDIRECT_URI)
         credentials.token_expiry = (NOW + timedelta(minutes=59)).replace(tzinfo=None)
         save_credentials(Path("calendar_credentials.json"), credentials)
         return AppConfig(
@@ -86,6 +91,14 @@ class Studio:
             determinism=Determinism.fixed(NOW),
             zone_name=ZONE,
         )
+
+    def write_access_config(self) -> AppConfig:
+        """Signed in to read; the authorize URL for more names Google, as at sign-in."""
+        config = self.calendar_config()
+        sign_in = self.sign_in_config()
+        config.client_secrets_path = sign_in.client_secrets_path
+        config.redirect_uri, config.listen, config.determinism = REDIRECT_URI, False, sign_in.determinism
+        return config
 
     def consent_as_browser(self, authorize_url: str) -> str:
         """Consent at the sandbox to a URL that names Google; drop the sandbox's issuer from the answer."""
@@ -193,6 +206,40 @@ async def search(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+def at_event(matches: Callable[[Event], bool], *keys: str) -> RunBefore:
+    """The calendar, the cursor on the first event that `matches`, then `keys` pressed."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await calendar_loaded(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, EventsScreen)
+        view = screen.agenda_view
+        view.move_to(next(i for i, line in enumerate(view.lines) if matches(getattr(line, "event", None))), 1)
+        await pilot.press(*keys)
+        await wait_for(pilot, lambda: pilot.app.screen is not screen)
+        await pilot.pause(0.3)
+
+    return run
+
+
+def own_with_place(event: Event | None) -> bool:
+    return event is not None and not event.attendees and bool(event.location) and not event.all_day
+
+
+def unanswered(event: Event | None) -> bool:
+    return event is not None and is_invitation(event) and event.my_response == "needsAction"
+
+
+async def write_access(pilot: Pilot[Any]) -> None:
+    await calendar_loaded(pilot)
+    await pilot.press("n")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, WriteAccessScreen) and pilot.app.screen.attempt is not None,
+    )
+    await pilot.pause()
+
+
 Scene = tuple[Callable[[], GcalApp], RunBefore, tuple[int, int]]
 
 
@@ -209,6 +256,18 @@ def scenes(studio: Studio) -> dict[str, Scene]:
         "event-detail": (lambda: GcalApp(studio.calendar_config()), event_detail, SIZE),
         "calendar-picker": (lambda: GcalApp(studio.calendar_config()), calendar_picker, SIZE),
         "search": (lambda: GcalApp(studio.calendar_config()), search, SIZE),
+        "event-form": (
+            lambda: GcalApp(studio.calendar_config(may_write=True)),
+            at_event(own_with_place, "e"),
+            SIZE,
+        ),
+        "event-form-80x24": (
+            lambda: GcalApp(studio.calendar_config(may_write=True)),
+            at_event(own_with_place, "e"),
+            SMALL,
+        ),
+        "reply": (lambda: GcalApp(studio.calendar_config(may_write=True)), at_event(unanswered, "a"), SIZE),
+        "write-access-80x24": (lambda: GcalApp(studio.write_access_config()), write_access, SMALL),
     }
 
 

@@ -30,6 +30,8 @@ from tui.worker_pool import NonWaitingPool
 if TYPE_CHECKING:
     from oauth2client.client import OAuth2Credentials
 
+    from tui.screens.write_access import WriteAccessScreen
+
 HERE = Path(__file__).parent
 # Every screen's styles, read once at start. A screen's own CSS_PATH names the same file, so Textual
 # finds it read already; otherwise each first showing of a screen parses all styles again (20 ms
@@ -141,6 +143,11 @@ class GcalApp(ReportsWorkerErrors, App[None]):
 
     def sign_in_screen(self, reason: str | None = None) -> SignInScreen:
         return SignInScreen(self.config, reason)
+
+    def write_access_screen(self, account: str | None, doing: str) -> WriteAccessScreen:
+        from tui.screens.write_access import WriteAccessScreen  # deferred
+
+        return WriteAccessScreen(self.config, account, doing)
 
     def events_screen(self, credentials: OAuth2Credentials | None) -> Screen[None]:
         from tui.screens.events import EventsScreen  # deferred

@@ -19,6 +19,7 @@ from tui.config import AppConfig
 from tui.sandbox import Sandbox
 from tui.sandbox.browser import ConsentError, consent, follow_redirect
 from tui.screens.sign_in import SignInScreen
+from tui.screens.write_access import WriteAccessScreen
 
 PREFIX = "gcal-tui-demo-"
 OWNER_FILE = "pid"
@@ -77,8 +78,8 @@ def _running(pid: int) -> bool:
     return True
 
 
-class DemoSignInScreen(SignInScreen):
-    """The sign-in screen with one more key: ctrl+b does what a browser would (open the link at the
+class ActsAsBrowser(SignInScreen):
+    """A sign-in screen with one more key: ctrl+b does what a browser would (open the link at the
     stand-in, choose Allow, follow the redirect)."""
 
     BINDINGS = [Binding("ctrl+b", "act_as_browser", "Demo: be the browser", priority=True)]
@@ -116,17 +117,28 @@ class DemoSignInScreen(SignInScreen):
         except (ConsentError, OSError) as error:
             self.post_message(self.BrowserFailed(str(error)))
 
-    def on_demo_sign_in_screen_browser_landed(self, message: BrowserLanded) -> None:
+    def on_acts_as_browser_browser_landed(self, message: BrowserLanded) -> None:
         self.query_one("#code", Input).value = message.location
         self.submit_pasted()
 
-    def on_demo_sign_in_screen_browser_failed(self, message: BrowserFailed) -> None:
+    def on_acts_as_browser_browser_failed(self, message: BrowserFailed) -> None:
         self.status.add("error", f"Demo browser failed: {message.problem}")
+
+
+class DemoSignInScreen(ActsAsBrowser, SignInScreen):
+    pass
+
+
+class DemoWriteAccessScreen(ActsAsBrowser, WriteAccessScreen):
+    pass
 
 
 class DemoApp(GcalApp):
     def sign_in_screen(self, reason: str | None = None) -> SignInScreen:
         return DemoSignInScreen(self.config, reason)
+
+    def write_access_screen(self, account: str | None, doing: str) -> WriteAccessScreen:
+        return DemoWriteAccessScreen(self.config, account, doing)
 
 
 def run_demo(config: AppConfig) -> int:

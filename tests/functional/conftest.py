@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import socket
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +24,21 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tui.app import GcalApp
+from tui.calendar.agenda import Placement
+from tui.calendar.changes import WRITE_SCOPE, is_invitation
 from tui.calendar.client import EventPage, RetryNotice
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event
-from tui.config import AppConfig
+from tui.config import READONLY_SCOPE, AppConfig
 from tui.credentials_store import CredentialsStore
 from tui.sandbox import Sandbox
-from tui.sandbox.browser import consent, sign_in_directly
+from tui.sandbox.browser import consent, follow_redirect, sign_in_directly
+from tui.sandbox.calendar_data import PRIMARY
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
+from tui.screens.write_access import WriteAccessScreen
 from tui.storage import save_credentials
 
 WaitUntil = Callable[..., Awaitable[None]]
@@ -85,6 +90,15 @@ def app_for(config: AppConfig) -> Callable[..., GcalApp]:
 def stored_credentials(client_secrets: Path, credentials_path: Path) -> OAuth2Credentials:
     """A real sign-in at the sandbox, saved where the app looks."""
     credentials = sign_in_directly(client_secrets)
+    save_credentials(credentials_path, credentials)
+    credentials.set_store(CredentialsStore(credentials_path))
+    return credentials
+
+
+@pytest.fixture
+def writer_credentials(client_secrets: Path, credentials_path: Path) -> OAuth2Credentials:
+    """A sign-in that granted `calendar.events` too (as after the app's first write), saved."""
+    credentials = sign_in_directly(client_secrets, (READONLY_SCOPE, WRITE_SCOPE))
     save_credentials(credentials_path, credentials)
     credentials.set_store(CredentialsStore(credentials_path))
     return credentials
@@ -168,6 +182,23 @@ def expire_locally() -> Callable[[Path], None]:
         _rewrite(path, token_expiry=past.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     return expire
+
+
+# Events to act on (the sandbox's sample data has several of each)
+def unanswered(event: Event) -> bool:
+    """An invitation not answered yet."""
+    return is_invitation(event) and event.my_response == "needsAction"
+
+
+def own_single(event: Event) -> bool:
+    """A timed event of yours in your own calendar, alone (no guests, not one of a series)."""
+    return (
+        event.calendar_id in (PRIMARY, "primary")
+        and not event.attendees
+        and not event.recurring_event_id
+        and event.event_type == "default"
+        and not event.all_day
+    )
 
 
 # Driving the app
@@ -255,6 +286,64 @@ def open_detail() -> Callable[[Pilot[Any], EventsScreen, Event], Awaitable[None]
         await _wait_until(pilot, lambda: isinstance(pilot.app.screen, EventDetailScreen))
 
     return open_it
+
+
+@pytest.fixture
+def calendar_open(
+    app_for: Callable[..., GcalApp], notifications: NotificationLog
+) -> Callable[..., AbstractAsyncContextManager[tuple[Pilot[Any], EventsScreen]]]:
+    """`async with calendar_open(**options) as (pilot, screen)`: an app on the config with these
+    options changed, run until its events screen has loaded (notifications logged)."""
+
+    @asynccontextmanager
+    async def run(
+        size: tuple[int, int] = (120, 40), **options: Any
+    ) -> AsyncIterator[tuple[Pilot[Any], EventsScreen]]:
+        app = app_for(**options)
+        async with app.run_test(size=size, message_hook=notifications.hook, notifications=True) as pilot:
+            await _wait_until(pilot, lambda: _loaded(app), timeout=20)
+            assert isinstance(app.screen, EventsScreen)
+            yield pilot, app.screen
+
+    return run
+
+
+@pytest.fixture
+def cursor_on() -> Callable[[Pilot[Any], EventsScreen, Callable[[Event], bool]], Awaitable[Event]]:
+    """Move the agenda's cursor to the first event that `matches`, as a person would; the event."""
+
+    async def put(pilot: Pilot[Any], screen: EventsScreen, matches: Callable[[Event], bool]) -> Event:
+        view = screen.agenda_view
+        index = next(
+            i for i, line in enumerate(view.lines) if isinstance(line, Placement) and matches(line.event)
+        )
+        view.move_to(index, 1)
+        await pilot.pause()
+        selected = view.selected
+        assert selected is not None and matches(selected.event)
+        return selected.event
+
+    return put
+
+
+@pytest.fixture
+def grant_write_access() -> Callable[..., Awaitable[WriteAccessScreen]]:
+    """At the write-access screen: be the browser at the sandbox's consent page (unticking the
+    boxes of the scopes in `untick`), and let the screen's listener catch the redirect."""
+
+    async def grant(pilot: Pilot[Any], untick: tuple[str, ...] = ()) -> WriteAccessScreen:
+        def ready() -> bool:
+            screen = pilot.app.screen
+            return isinstance(screen, WriteAccessScreen) and screen.attempt is not None
+
+        await _wait_until(pilot, ready)
+        screen = pilot.app.screen
+        assert isinstance(screen, WriteAccessScreen) and screen.attempt is not None
+        location = await asyncio.to_thread(consent, screen.attempt.authorize_url, untick=untick)
+        await asyncio.to_thread(follow_redirect, location)
+        return screen
+
+    return grant
 
 
 @pytest.fixture

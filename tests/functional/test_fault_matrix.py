@@ -14,10 +14,12 @@ from oauth2client.client import OAuth2Credentials
 from oauth2client.file import Storage
 
 from tests.fixtures import load_fixture
-from tests.functional.conftest import NotificationLog
+from tests.functional.conftest import NotificationLog, own_single
 from tui.app import GcalApp
 from tui.sandbox import Sandbox
+from tui.sandbox.calendar_data import PRIMARY
 from tui.sandbox.server import Fault
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
 
@@ -257,3 +259,55 @@ async def test_calendar_401_twice_refreshes_once_then_asks_to_sign_in(
     refreshes = [r for r in sandbox.requests_to("/token") if r.params.get("grant_type") == "refresh_token"]
     assert len(refreshes) == 1
     assert_intact(credentials_path, before, same_bytes=False)  # the refreshed access token was kept
+
+
+# Writes (the app asks for a change; each is sent once, never retried)
+WRITE_CASES = {
+    "500": (always(status=500, body=API_ERRORS["500_backend"]), "busy or failing (500"),
+    "502 html": (always(status=502, body="<html>Bad Gateway</html>"), "busy or failing (502)"),
+    "429 retry-after": (
+        always(status=429, body=API_ERRORS["429_too_many"], headers={"Retry-After": "1"}),
+        "busy or failing (429",
+    ),
+    "403 rate limit": (always(status=403, body=API_ERRORS["403_rate_limit"]), "busy or failing (403"),
+    "401 long www-authenticate": (always(status=401, headers=LONG_HEADER), "could not be read"),
+    "200 not json": (always(status=200, body="<html>captive portal</html>"), "not JSON"),
+    "huge error": (
+        always(status=400, body={"error": {"code": 400, "message": "x" * HUGE}}),
+        "refused the change (400",
+    ),
+    "reset mid-response": (
+        always(status=200, body={"id": "x"}, reset_after=5),
+        "Cannot reach Google Calendar",
+    ),
+    "closed without an answer": (always(close_connection=True), "Cannot reach Google Calendar"),
+    "timeout": (always(status=200, delay=TIMEOUT * 3), "did not answer in time"),
+}
+
+
+@pytest.mark.parametrize("case", list(WRITE_CASES))
+async def test_write_faults(
+    case: str,
+    calendar_open,
+    writer_credentials: OAuth2Credentials,
+    credentials_path: Path,
+    sandbox: Sandbox,
+    cursor_on,
+    until_shown,
+    wait_until,
+    notifications,
+) -> None:
+    fault, expected = WRITE_CASES[case]
+    async with calendar_open(api_timeout=TIMEOUT) as (pilot, screen):
+        before = credentials_path.read_bytes()
+        event = await cursor_on(pilot, screen, own_single)
+        sandbox.inject("writes", fault)
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.click("#yes")
+        await until_shown(pilot, pilot.app, f"Not saved: Delete “{event.title}”")
+        await until_shown(pilot, pilot.app, expected)
+        assert_explained_and_running(pilot.app, notifications)
+        assert any(shown.id == event.id for shown in screen.agenda.events())  # put back
+    assert sandbox.stored_event(PRIMARY, event.id) is not None
+    assert_intact(credentials_path, before, same_bytes=False)

@@ -21,6 +21,10 @@ SCENE_NAMES = [
     "event-detail",
     "calendar-picker",
     "search",
+    "event-form",
+    "event-form-80x24",
+    "reply",
+    "write-access-80x24",
 ]
 
 

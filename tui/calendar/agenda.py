@@ -86,6 +86,7 @@ class Agenda:
 
     def prefer(self, calendar_order: Sequence[str]) -> None:
         """Which calendar's copy of a shared meeting is shown: the first in this order."""
+        self._order = tuple(calendar_order)
         self._rank = {calendar_id: rank for rank, calendar_id in enumerate(calendar_order)}
         if len(calendar_order) > 1 and self._meetings is None:
             self._meetings = {}
@@ -163,6 +164,22 @@ class Agenda:
                     new[day] = [placement]
                 if meeting is not None:
                     meeting.append(placement)
+
+    def events(self) -> list[Event]:
+        """Every event placed, each once."""
+        return [
+            placement.event
+            for placements in (*self._by_day.values(), *self._new.values())
+            for placement in placements
+            if placement.first_shown
+        ]
+
+    def changed(self, dropped: Callable[[Event], bool], added: Iterable[Event]) -> Agenda:
+        """A new agenda of the same days: these events without the `dropped`, and the `added`."""
+        agenda = Agenda(self.zone, self.range, self._order)
+        agenda.add([event for event in self.events() if not dropped(event)])
+        agenda.add(added)
+        return agenda
 
     def lines(self, keep: Callable[[Event], bool] | None = None) -> list[AgendaLine]:
         """A header for each day with events (that `keep` keeps), then its events in order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,7 +15,8 @@ class ConfirmScreen(ModalScreen[bool]):
     CSS_PATH = "pickers.tcss"
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, title: str, question: str, yes: str, no: str = "Cancel") -> None:
+    def __init__(self, title: str, question: str | Text, yes: str, no: str = "Cancel") -> None:
+        """`question` is plain text (a str is never read as markup)."""
         super().__init__()
         self.title_text = title
         self.question = question
@@ -24,7 +26,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker"):
             yield Label(self.title_text, classes="picker-title")
-            yield Static(self.question, markup=False)
+            yield Static(self.question, markup=False, id="question")
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button(self.no, id="no")

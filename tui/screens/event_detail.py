@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.browser import open_in_browser
+from tui.calendar.changes import is_invitation
 from tui.calendar.model import Attendee, Event, format_when
 from tui.clipboard import copy_from_worker
 from tui.config import AppConfig
@@ -23,6 +24,11 @@ RESPONSE_MARKS = {
     "tentative": "? maybe",
     "needsAction": "· no reply",
 }
+
+
+REPLIES = {"accept": "reply('accepted')", "decline": "reply('declined')", "maybe": "reply('tentative')"}
+# The changes this screen's keys ask for, as the events screen's actions.
+CHANGE_ACTIONS = {**REPLIES, "edit": "edit_event", "delete": "delete_event"}
 
 
 def attendee_line(person: Attendee) -> str:
@@ -82,18 +88,26 @@ def event_text(event: Event, config: AppConfig) -> Text:
     return text
 
 
-class EventDetailScreen(ReportsWorkerErrors, ModalScreen[None]):
+class EventDetailScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+    """Closes with the name of a change to make to the event (the events screen makes it), or None."""
+
     CSS_PATH = "event_detail.tcss"
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close"),
         Binding("y", "copy_link", "Copy event link"),
         Binding("o", "open_video", "Open video call"),
+        Binding("a", "change('accept')", "Accept"),
+        Binding("x", "change('decline')", "Decline"),
+        Binding("m", "change('maybe')", "Maybe"),
+        Binding("e", "change('edit')", "Edit"),
+        Binding("delete", "change('delete')", "Delete"),
     ]
 
-    def __init__(self, event: Event, config: AppConfig) -> None:
+    def __init__(self, event: Event, config: AppConfig, *, editable: bool = False) -> None:
         super().__init__()
         self.event = event
         self.config = config
+        self.editable = editable
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -112,7 +126,12 @@ class EventDetailScreen(ReportsWorkerErrors, ModalScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_video":
             return bool(self.event.conference_link)
+        if action == "change":
+            return is_invitation(self.event) if parameters[0] in REPLIES else self.editable
         return True
+
+    def action_change(self, change: str) -> None:
+        self.dismiss(CHANGE_ACTIONS[change])
 
     def action_open_video(self) -> None:
         self.open_video(self.event.conference_link)

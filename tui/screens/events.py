@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
@@ -30,6 +29,7 @@ from tui.calendar.agenda import (
     moment_label,
     range_label,
 )
+from tui.calendar.changes import may_edit
 from tui.calendar.dates import EXAMPLES, parse_day
 from tui.calendar.errors import CalendarError
 from tui.calendar.loader import AgendaRequest, CalendarLoader, SyncReport
@@ -38,6 +38,7 @@ from tui.config import AppConfig, named_zone
 from tui.loading import CalendarFailed, LoadRetrying, PageLoaded, PostsPages, retry_text
 from tui.messages import SignedOut, SignInNeeded
 from tui.screens.calendar_picker import CalendarPickerScreen
+from tui.screens.changing_events import ChangesEvents
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.prompt import PromptScreen
@@ -69,7 +70,7 @@ class PostsToScreen(PostsPages):
         self.screen.post_message(EventsScreen.EventColorsKnown(event_colors))
 
 
-class EventsScreen(ReportsWorkerErrors, Screen[None]):
+class EventsScreen(ReportsWorkerErrors, ChangesEvents):
     TITLE = "gcal-tui"
     SUB_TITLE = "Calendar"
     CSS_PATH = "events.tcss"
@@ -232,7 +233,10 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.generation += 1
         if self.use_store:
             self.reading = True
-            self.read_store(self.generation, self.day_range)
+            # The range's first days first, to show a new range sooner; the range shown (after a
+            # sync) is read whole, or the cursor could not stay on an event past those days.
+            shown = self.agenda_generation > 0 and self.agenda.range == self.day_range
+            self.read_store(self.generation, self.day_range, first_days_first=not shown)
         else:
             self.fetch_from_google()
 
@@ -245,13 +249,16 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.fetch_events(self.generation, AgendaRequest(self.chosen_calendars, start, end, zone.key))
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False)
-    def read_store(self, generation: int, day_range: DayRange) -> None:
+    def read_store(self, generation: int, day_range: DayRange, *, first_days_first: bool) -> None:
         from tui.calendar.store import StoreError  # deferred: sqlite3 and the rest, off the UI thread
         from tui.calendar.stored_agenda import read_stored_agenda
 
         config = self.config
         first_days = DayRange(day_range.first, FIRST_DAYS_READ)
-        for days in (first_days, day_range) if day_range.days > FIRST_DAYS_READ else (day_range,):
+        parts = (
+            (first_days, day_range) if first_days_first and day_range.days > FIRST_DAYS_READ else (day_range,)
+        )
+        for days in parts:
             try:
                 stored = read_stored_agenda(
                     config.store_path, config.zone, days, self.chosen_calendars, config.now()
@@ -412,7 +419,7 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
         self.use_calendar_list(stored.calendars, stored.shown)
         self.account = stored.account or self.account
         gc.unfreeze()  # see on_page_loaded
-        self.agenda = agenda
+        self.agenda = self.with_pending(agenda, self.pending_changes)
         self.agenda_generation = self.generation
         self.show_lines()
         gc.freeze()
@@ -718,7 +725,15 @@ class EventsScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(AgendaView.EventChosen, "#agenda")
     def open_event(self, message: AgendaView.EventChosen) -> None:
-        self.app.push_screen(EventDetailScreen(message.placement.event, self.config))
+        event = message.placement.event
+        calendar = self.calendars.get(event.calendar_id)
+        editable = calendar is not None and may_edit(event, calendar.access_role)
+
+        def chosen(action: str | None) -> None:
+            if action is not None:  # a change asked for there: made to the event under the cursor
+                self.call_later(self.run_action, action)
+
+        self.app.push_screen(EventDetailScreen(event, self.config, editable=editable), chosen)
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)

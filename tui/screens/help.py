@@ -13,7 +13,13 @@ from textual.widgets import Static
 from tui.keys import key_actions
 
 EXTRA_KEYS = {
-    "EventsScreen": [("↑ ↓ PgUp PgDn Home End", "Move through the events")],
+    "EventsScreen": [
+        ("↑ ↓ PgUp PgDn Home End", "Move through the events"),
+        ("a / x / m", "Answer an invitation: accept, decline, maybe (with a note)"),
+        ("N", "New event (a form)"),
+        ("e", "Edit the event (yours)"),
+        ("Delete", "Delete the event (yours; an invitation is declined)"),
+    ],
     "SignInScreen": [
         ("Tab / Shift+Tab", "Move between controls"),
         ("Enter", "Exchange the pasted code or URL"),

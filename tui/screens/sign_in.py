@@ -31,6 +31,7 @@ from tui.widgets.title_bar import TitleBar
 from tui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
+    from oauth2client.client import OAuth2Credentials
     from textual.worker import Worker
 
     from tui.auth.flow import ExchangeError, SignInAttempt
@@ -87,10 +88,11 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
         self.reason = reason
         self.session = SignInSession(
             config.client_secrets_path,
-            config.scopes,
+            self.asked_scopes(),
             redirect_uri=config.redirect_uri,
             listen=config.listen,
             determinism=config.determinism,
+            extra_params=self.authorize_params(),
         )
         self.status = StatusPanel(id="status")
         self.status.border_title = "Status"
@@ -102,7 +104,7 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
         with VerticalScroll(id="sign-in"):
             yield Static(id="client-info")
             yield Label(
-                "1. Open this link in a browser, on this machine or any other, and choose Allow:",
+                "1. Open this link in a browser, here or on another machine, and choose Allow:",
                 classes="step-title",
             )
             yield Static("Loading the client secrets…", id="authorize-url")
@@ -131,6 +133,23 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_unmount(self) -> None:
         self.session.close()
+
+    why = ""  # shown under the access asked for, when the screen asks for more than at sign-in
+
+    def asked_scopes(self) -> tuple[str, ...]:
+        return self.config.scopes
+
+    def authorize_params(self) -> dict[str, str]:
+        """More parameters for the authorize URL."""
+        return {}
+
+    def required_scopes(self) -> tuple[str, ...]:
+        """What the sign-in cannot do without (Google lets a person untick a scope)."""
+        return self.config.scopes
+
+    def keep(self, credentials: OAuth2Credentials) -> bool:
+        """In the exchange worker: whether to store and use the new credentials."""
+        return True
 
     # Attempts
     @work(thread=True, exclusive=True, group="attempt", exit_on_error=False)
@@ -202,6 +221,9 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
         info.append(f"{secrets.short_client_id} ({secrets.type_label})")
         info.append("\nAccess ", style="dim")
         info.append(describe_scopes(self.session.scopes))
+        if self.why:
+            info.append("\nWhy    ", style="dim")
+            info.append(self.why)
         self.query_one("#client-info", Static).update(info)
 
     def action_new_link(self) -> None:
@@ -296,7 +318,12 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
 
         keep_listening = False
         try:
-            credentials = exchange_code(attempt, code, timeout=self.config.exchange_timeout)
+            credentials = exchange_code(
+                attempt, code, timeout=self.config.exchange_timeout, required=self.required_scopes()
+            )
+            if not self.keep(credentials):
+                self.session.close()
+                return
             save_credentials(self.config.credentials_path, credentials)
         except ExchangeError as error:
             keep_listening = error.retryable

@@ -134,6 +134,16 @@ class AgendaView(ScrollView, can_focus=True):
         else:
             self._scroll_to_cursor()
 
+    def select_event(self, event_id: str) -> bool:
+        """Put the cursor on the event with this id, if it is shown."""
+        for index, line in enumerate(self.lines):
+            if isinstance(line, Placement) and line.event.id == event_id and event_id:
+                self.follow_day = None
+                self.cursor = index
+                self._scroll_to_cursor(center=True)
+                return True
+        return False
+
     @property
     def selected(self) -> Placement | None:
         if 0 <= self.cursor < len(self.lines):

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
-FIRST_ACTIONS = ("quit", "help")  # the keys a narrow terminal must still show
+FIRST_ACTIONS = ("quit", "help", "stay_read_only")  # the keys a narrow terminal must still show
 
 
 class KeyFooter(Footer):
