@@ -411,3 +411,45 @@ async def test_a_recurring_event_of_yours_edited_from_the_detail_view_for_all(
     for item in moved:
         original = dt.datetime.fromisoformat(item["originalStartTime"]["dateTime"])
         assert dt.datetime.fromisoformat(item["start"]["dateTime"]) - original == dt.timedelta(minutes=30)
+
+
+async def test_this_and_the_following_events_of_a_series_become_a_series_of_their_own(
+    calendar_open,
+    writer_credentials: OAuth2Credentials,
+    sandbox: Sandbox,
+    cursor_on,
+    wait_until,
+    notifications: NotificationLog,
+) -> None:
+    async with calendar_open() as (pilot, screen):
+        app = pilot.app
+        standups = sorted(
+            (e for e in screen.agenda.events() if e.summary == "Daily standup"), key=lambda e: e.start
+        )
+        chosen = await cursor_on(pilot, screen, lambda e: e.id == standups[2].id)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EventFormScreen))
+        app.screen.query_one("#title", Input).value = "Standup (new format)"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SendChangeScreen))
+        await pilot.press("down", "enter")  # "This and the following events"
+        await wait_until(pilot, lambda: notifications.any("Done: Save"))
+        await wait_until(pilot, lambda: screen.settled and not screen.pending_changes, timeout=20)
+        titles = {
+            e.start: e.summary for e in screen.agenda.events() if e.summary.startswith(("Daily", "Standup"))
+        }
+        assert all(title == "Daily standup" for start, title in titles.items() if start < chosen.start)
+        assert all(
+            title == "Standup (new format)" for start, title in titles.items() if start >= chosen.start
+        )
+        assert titles[chosen.start] == "Standup (new format)"
+    methods = [request.method for request in sandbox.writes()]
+    assert methods == ["POST", "PATCH"]  # the new series, then the old one ended before it
+    writes = sandbox.calendar_api.writes
+    old = writes.instances(PRIMARY, "1recur")
+    assert old and max(dt.datetime.fromisoformat(e["start"]["dateTime"]) for e in old) < chosen.start
+    (new_id,) = [series for (_, series) in writes.masters if series != "1recur"]
+    new = writes.instances(PRIMARY, new_id)
+    assert dt.datetime.fromisoformat(new[0]["start"]["dateTime"]) == chosen.start
+    assert writes.masters[(PRIMARY, new_id)]["recurrence"] == ["RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"]

@@ -28,6 +28,7 @@ from tui.calendar.changes import (
     reply_change,
     server_changes,
     shown_as_changed,
+    split_series,
 )
 from tui.calendar.model import Event, parse_event
 
@@ -203,3 +204,58 @@ def test_quick_add_text_is_bounded_and_not_empty() -> None:
     with pytest.raises(ValueError, match="at most"):
         quick_add_change("primary", "x" * 2000)
     assert quick_add_change("primary", " Lunch \n tomorrow ").text == "Lunch tomorrow"
+
+
+WEEKLY = {
+    "id": "s1",
+    "start": {"dateTime": "2027-03-03T09:00:00-05:00", "timeZone": "America/New_York"},
+    "end": {"dateTime": "2027-03-03T09:30:00-05:00", "timeZone": "America/New_York"},
+}
+
+
+def occurrence_at(wall: str) -> dict[str, Any]:
+    return {"originalStartTime": {"dateTime": wall, "timeZone": "America/New_York"}}
+
+
+def test_a_series_split_at_an_occurrence_ends_the_second_before_it_across_a_dst_change() -> None:
+    master = {
+        **WEEKLY,
+        "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=WE", "EXDATE;TZID=America/New_York:20270317T090000"],
+    }
+    split = split_series(master, occurrence_at("2027-03-24T09:00:00-04:00"))  # after the change: EDT
+    assert split is not None
+    ended, rest = split
+    assert ended == ["RRULE:FREQ=WEEKLY;BYDAY=WE;UNTIL=20270324T125959Z", master["recurrence"][1]]
+    assert rest == master["recurrence"]
+
+
+def test_a_count_is_shared_between_the_two_series() -> None:
+    master = {**WEEKLY, "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=10"]}
+    ended, rest = split_series(master, occurrence_at("2027-03-24T09:00:00-04:00")) or ([], [])
+    assert ended == ["RRULE:FREQ=WEEKLY;UNTIL=20270324T125959Z"]
+    assert rest == ["RRULE:FREQ=WEEKLY;COUNT=7"]  # 3, 10 and 17 March were the first three
+
+
+def test_no_split_at_the_first_occurrence_and_none_past_the_count() -> None:
+    assert (
+        split_series(
+            {**WEEKLY, "recurrence": ["RRULE:FREQ=WEEKLY"]}, occurrence_at(WEEKLY["start"]["dateTime"])
+        )
+        is None
+    )
+    short = {**WEEKLY, "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=2"]}
+    with pytest.raises(ValueError, match="ends before"):
+        split_series(short, occurrence_at("2027-03-24T09:00:00-04:00"))
+    with pytest.raises(ValueError, match="unreadable"):
+        split_series({"recurrence": ["RRULE:FREQ=WEEKLY"]}, occurrence_at("2027-03-24T09:00:00-04:00"))
+
+
+def test_an_all_day_series_ends_the_day_before() -> None:
+    master = {
+        "id": "b",
+        "start": {"date": "2026-12-26"},
+        "end": {"date": "2026-12-27"},
+        "recurrence": ["RRULE:FREQ=YEARLY"],
+    }
+    split = split_series(master, {"originalStartTime": {"date": "2028-12-26"}})
+    assert split == (["RRULE:FREQ=YEARLY;UNTIL=20281225"], ["RRULE:FREQ=YEARLY"])

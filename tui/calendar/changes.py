@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui.calendar.dates import parse_day
+from tui.calendar.errors import CalendarError
 from tui.calendar.model import Event, parse_event
 from tui.text import clip, safe_text
 
@@ -27,7 +28,29 @@ SEND_UPDATES_WORDS: dict[str, str] = {
     "externalOnly": "Email guests outside your organisation",
     "none": "Email no one",
 }
-Scope = Literal["this", "all"]
+Scope = Literal["this", "following", "all"]
+SCOPE_WORDS: dict[str, str] = {
+    "this": "This event",
+    "following": "This and the following events",
+    "all": "All events in the series",
+}
+# A new series made from an old one's occurrence on ("this and following") takes these from it.
+SERIES_FIELDS = (
+    "summary",
+    "description",
+    "location",
+    "colorId",
+    "attendees",
+    "reminders",
+    "transparency",
+    "visibility",
+    "guestsCanModify",
+    "guestsCanInviteOthers",
+    "guestsCanSeeOtherGuests",
+    "conferenceData",
+    "start",
+    "end",
+)
 MOST_GUESTS = 200
 MOST_TITLE = 1024
 MOST_DESCRIPTION = 8192
@@ -59,7 +82,7 @@ def is_invitation(event: Event) -> bool:
 
 def series_id(event: Event, scope: Scope) -> str:
     """The id a change of `scope` goes to: the event's own, or its series'."""
-    return event.recurring_event_id if scope == "all" and event.recurring_event_id else event.id
+    return event.recurring_event_id if scope != "this" and event.recurring_event_id else event.id
 
 
 @dataclass(frozen=True)
@@ -76,7 +99,7 @@ class Change:
     send_updates: SendUpdates = "none"
     text: str = ""  # for quick add
     before: Event | None = None
-    scope: Scope = "this"  # "all": `event_id` is the series', and its ETag is read first
+    scope: Scope = "this"  # else `event_id` is the series', and the series is read first
 
     def again_at(self, etag: str, now: Event) -> Change:
         """The same change, made to the event as it is now (after a 412)."""
@@ -87,6 +110,19 @@ def send(change: Change, calendar: CalendarClient) -> dict[str, Any]:
     """Make the change at Google; the event as Google now has it ({} once deleted). Raises
     CalendarError."""
     etag, body = change.etag, change.body
+    if change.scope == "following" and change.kind in ("patch", "delete") and change.before is not None:
+        master = calendar.get_event(change.calendar_id, change.event_id)
+        try:
+            split = split_series(master, change.before.item)
+        except ValueError:
+            raise CalendarError(
+                "request",
+                "The series' repeat rules could not be read, so it cannot be split here.",
+                "Change this event alone, or all of them.",
+            ) from None
+        if split is not None:
+            return _from_here_on(change, calendar, master, *split)
+        change = replace(change, scope="all")  # the first occurrence: all of them
     if change.scope == "all" and change.kind in ("patch", "delete"):
         master = calendar.get_event(change.calendar_id, change.event_id)
         etag = safe_text(master.get("etag")) or "*"
@@ -100,6 +136,81 @@ def send(change: Change, calendar: CalendarClient) -> dict[str, Any]:
         return calendar.patch_event(change.calendar_id, change.event_id, body, etag, change.send_updates)
     calendar.delete_event(change.calendar_id, change.event_id, etag, change.send_updates)
     return {}
+
+
+def _from_here_on(
+    change: Change, calendar: CalendarClient, master: dict[str, Any], ended: list[str], rest: list[str]
+) -> dict[str, Any]:
+    """ "This and following": a new series from the occurrence on (with the change), then the old
+    one ended before it (Google's way: there is no single request for it). If the old one cannot
+    be ended, the new one is deleted again: nothing is left half done."""
+    assert change.before is not None
+    occurrence = change.before.item
+    created: dict[str, Any] = {}
+    if change.kind == "patch":
+        body = {key: master[key] for key in SERIES_FIELDS if key in master}
+        body.update(start=occurrence.get("start"), end=occurrence.get("end"))
+        body.update(change.body)
+        body["recurrence"] = rest
+        created = calendar.insert_event(change.calendar_id, body, change.send_updates)
+    try:
+        calendar.patch_event(
+            change.calendar_id,
+            change.event_id,
+            {"recurrence": ended},
+            safe_text(master.get("etag")) or "*",
+            change.send_updates,
+        )
+    except CalendarError:
+        if created.get("id"):
+            calendar.delete_event(
+                change.calendar_id, created["id"], safe_text(created.get("etag")) or "*", "none"
+            )
+        raise
+    return created
+
+
+def split_series(master: dict[str, Any], occurrence: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+    """The series' rules split at `occurrence`: those that end the series before it, and those of a
+    new series from it on (a COUNT shared out between them). None when it is the first occurrence;
+    ValueError when the rules cannot be read or do not reach it."""
+    from dateutil.rrule import rrulestr  # deferred: the form is used more than series
+
+    rules = [line for line in master.get("recurrence") or [] if isinstance(line, str)]
+    original = occurrence.get("originalStartTime") or occurrence.get("start") or {}
+    first = master.get("start") or {}
+    try:
+        if "dateTime" in original:
+            zone = ZoneInfo(first.get("timeZone") or "UTC")
+            split_at = datetime.fromisoformat(original["dateTime"]).astimezone(zone)
+            start = datetime.fromisoformat(first["dateTime"]).astimezone(zone)
+            until = (split_at - timedelta(seconds=1)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        else:
+            split_at = datetime.combine(date.fromisoformat(original["date"]), time())
+            start = datetime.combine(date.fromisoformat(first["date"]), time())
+            until = (split_at - timedelta(days=1)).strftime("%Y%m%d")
+        if split_at <= start:
+            return None
+        ended, rest = [], []
+        for line in rules:
+            if not line.upper().startswith("RRULE:"):
+                ended.append(line)
+                rest.append(line)
+                continue
+            parts = dict(part.split("=", 1) for part in line[6:].split(";") if "=" in part)
+            count = parts.pop("COUNT", None)
+            kept = ";".join(f"{key}={value}" for key, value in parts.items() if key != "UNTIL")
+            ended.append(f"RRULE:{kept};UNTIL={until}")
+            if count is not None:
+                before = sum(1 for when in rrulestr(line, dtstart=start) if when < split_at)  # COUNT: finite
+                if int(count) - before < 1:
+                    raise ValueError(f"{line} ends before {split_at}")
+                rest.append(f"RRULE:{kept};COUNT={int(count) - before}")
+            else:
+                rest.append(line)
+    except (KeyError, TypeError, ZoneInfoNotFoundError) as error:
+        raise ValueError(f"unreadable series: {error}") from None
+    return ended, rest
 
 
 def moved_series_body(
@@ -188,8 +299,10 @@ def affects(change: Change, event: Event) -> bool:
     before = change.before
     if before is None or event.calendar_id != before.calendar_id:
         return False
-    if change.scope == "all" and before.recurring_event_id:
-        return event.recurring_event_id == before.recurring_event_id
+    if change.scope != "this" and before.recurring_event_id:
+        if event.recurring_event_id != before.recurring_event_id:
+            return False
+        return change.scope == "all" or event.start >= before.start  # type: ignore[operator]
     return event.id == before.id
 
 
@@ -199,7 +312,7 @@ def shown_as_changed(change: Change, event: Event) -> Event | None:
     if change.kind == "delete":
         return None
     body = change.body
-    if change.scope == "all":
+    if change.scope != "this":
         body = {key: value for key, value in body.items() if key not in ("start", "end")}
     changed = parse_event({**event.item, **body}, event.calendar, event.calendar_id)
     if changed is not None:

@@ -15,10 +15,12 @@ import json
 import re
 import secrets
 import zlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from tui.calendar.recurrence import RecurrenceError, instances
 from tui.sandbox.calendar_data import CalendarStore, _event, rfc3339
 from tui.sandbox.google_errors import INSUFFICIENT_SCOPES, error_body
 
@@ -29,6 +31,8 @@ WRITE_SCOPES = frozenset(
     {"https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.events"}
 )
 WRITER_ROLES = frozenset({"owner", "writer"})
+SERIES_DAYS = 180  # a series inserted gets its events this far ahead
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 SEND_UPDATES = frozenset({"all", "externalOnly", "none"})
 MOST_BODY_BYTES = 1_000_000
 
@@ -48,7 +52,7 @@ class EventWrites:
         self.store = store
         self.now = lambda: datetime.now(UTC)
         self.deleted: set[tuple[str, str]] = set()
-        self.series_etags: dict[tuple[str, str], str] = {}
+        self.masters: dict[tuple[str, str], dict[str, Any]] = {}  # series inserted or changed
         self.sent_updates: list[tuple[str, str, str]] = []  # (method, last path part, sendUpdates): for tests
 
     def handle(
@@ -99,7 +103,25 @@ class EventWrites:
         event_id = secrets.token_hex(13)
         item = _event(calendar_id, event_id, body["start"], body["end"])
         item.update({key: value for key, value in body.items() if key not in ("id", "etag", "kind")})
+        if "recurrence" in item:
+            self.insert_series(handler, calendar_id, item)
+            return
         self._save(handler, calendar_id, item)
+
+    def insert_series(self, handler: _Handler, calendar_id: str, master: dict[str, Any]) -> None:
+        """A new series: kept as its master, and its events over the next SERIES_DAYS made."""
+        start = _instant(master["start"])
+        try:
+            made = list(instances(master, start, start + timedelta(days=SERIES_DAYS)))
+        except RecurrenceError:
+            handler.send_json(400, error_body(400, "invalid", "Invalid recurrence rule."))
+            return
+        self._stamp(master)
+        self.masters[(calendar_id, master["id"])] = master
+        for item in made:
+            self._stamp(item)
+            self.store.put(calendar_id, item)
+        handler.send_json(200, master)
 
     def quick_add(self, handler: _Handler, calendar_id: str, entry: dict[str, Any], text: str) -> None:
         if not text.strip():
@@ -121,7 +143,11 @@ class EventWrites:
         return found or self.series_master(calendar_id, event_id)
 
     def series_master(self, calendar_id: str, series_id: str) -> dict[str, Any] | None:
+        """The series as inserted or last changed, else one made up from its events: the first
+        one's fields and times, every week on the weekdays its events fall on."""
         instances = self.instances(calendar_id, series_id)
+        if (calendar_id, series_id) in self.masters:
+            return self.masters[(calendar_id, series_id)]
         if not instances:
             return None
         first = instances[0]
@@ -130,10 +156,17 @@ class EventWrites:
             for key, value in first.items()
             if key not in ("recurringEventId", "originalStartTime", "etag", "id")
         }
+        original = first.get("originalStartTime") or first["start"]
+        length = _instant(first["end"]) - _instant(first["start"])
+        weekdays = sorted(
+            {_wall(item.get("originalStartTime") or item["start"]).weekday() for item in instances}
+        )
         master.update(
             id=series_id,
-            etag=self.series_etags.get((calendar_id, series_id), f'"{zlib.crc32(series_id.encode()):014d}"'),
-            recurrence=["RRULE:FREQ=WEEKLY"],
+            etag=f'"{zlib.crc32(series_id.encode()):014d}"',
+            start=original,
+            end=_shifted(original, length),
+            recurrence=["RRULE:FREQ=WEEKLY;BYDAY=" + ",".join(BYDAY[day] for day in weekdays)],
             iCalUID=f"{series_id}@google.com",
         )
         return master
@@ -171,6 +204,7 @@ class EventWrites:
                 self.store.remove(calendar_id, item["id"])
                 self.deleted.add((calendar_id, item["id"]))
             self.deleted.add((calendar_id, event_id))
+            self.masters.pop((calendar_id, event_id), None)
             handler.send_body(204, b"", "text/plain")
             return
         if series:
@@ -199,15 +233,25 @@ class EventWrites:
             for key, value in body.items()
             if key not in ("id", "etag", "kind", "start", "end", "recurrence", "recurringEventId")
         }
-        for item in instances:
+        last = _last_kept(body.get("recurrence"))
+        for number, item in enumerate(instances, 1):
+            if last is not None and not last(
+                number, _instant(item.get("originalStartTime") or item["start"])
+            ):
+                self.store.remove(calendar_id, item["id"])  # the series ends before it now
+                continue
             changed = {**item, **fields, "sequence": int(item.get("sequence", 0)) + 1}
             if moved is not None:
                 changed["start"] = _shifted(item["start"], moved)
                 changed["end"] = _shifted(item["end"], moved)
             self._stamp(changed)
             self.store.put(calendar_id, changed)
-        self.series_etags[(calendar_id, series_id)] = self._new_etag()
-        handler.send_json(200, self.series_master(calendar_id, series_id))
+        master = {**master, **fields, **{key: body[key] for key in ("recurrence",) if key in body}}
+        if moved is not None:
+            master["start"], master["end"] = _shifted(master["start"], moved), _shifted(master["end"], moved)
+        self._stamp(master)
+        self.masters[(calendar_id, series_id)] = master
+        handler.send_json(200, master)
 
     def _new_etag(self) -> str:
         return f'"{int(self.now().timestamp() * 1000)}{secrets.randbelow(1000):03d}"'
@@ -220,6 +264,42 @@ class EventWrites:
         self._stamp(item)
         self.store.put(calendar_id, item)
         handler.send_json(200, item)
+
+
+def _wall(part: dict[str, str]) -> datetime | date:
+    """The day and time as written (in the event's own zone), for its weekday."""
+    return (
+        datetime.fromisoformat(part["dateTime"]) if "dateTime" in part else date.fromisoformat(part["date"])
+    )
+
+
+def _instant(part: dict[str, str]) -> datetime:
+    if "dateTime" in part:
+        return datetime.fromisoformat(part["dateTime"]).astimezone(UTC)
+    return datetime.combine(date.fromisoformat(part["date"]), time(), UTC)
+
+
+def _last_kept(rules: object) -> Callable[[int, datetime], bool] | None:
+    """Which events a series keeps under new rules, by number and original start: those up to its
+    RRULE's UNTIL or COUNT (None: the rules end it no sooner than before)."""
+    if not isinstance(rules, list):
+        return None
+    for line in rules:
+        if not (isinstance(line, str) and line.upper().startswith("RRULE:")):
+            continue
+        parts = dict(part.split("=", 1) for part in line[6:].split(";") if "=" in part)
+        if "COUNT" in parts:
+            count = int(parts["COUNT"])
+            return lambda number, _start: number <= count
+        if "UNTIL" in parts:
+            text = parts["UNTIL"]
+            until = (
+                datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                if "T" in text
+                else datetime.combine(datetime.strptime(text, "%Y%m%d").date(), time(23, 59, 59), UTC)
+            )
+            return lambda _number, start: start <= until
+    return None
 
 
 def _moved_by(master: dict[str, Any], body: dict[str, Any]) -> timedelta | None:

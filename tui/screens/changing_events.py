@@ -232,7 +232,15 @@ class ChangesEvents(Screen[None]):
 
         explanation = "Guests are emailed as you choose." if guests else ""
         self.app.push_screen(
-            SendChangeScreen(words, explanation, send, recurring=recurring, guests=guests, danger=danger),
+            SendChangeScreen(
+                words,
+                explanation,
+                send,
+                recurring=recurring,
+                following=recurring,
+                guests=guests,
+                danger=danger,
+            ),
             chosen,
         )
 
@@ -412,8 +420,8 @@ class ChangesEvents(Screen[None]):
         self.notify(f"Done: {change.words}.", timeout=4)
         if self.use_store:
             self.sync()  # into the store: a restart shows it
-        elif change.scope == "all":
-            self.load()  # each event of the series as Google moved it
+        elif change.scope != "this":
+            self.load()  # each event of the series as Google changed it
 
     def on_changes_events_change_refused(self, message: ChangeRefused) -> None:
         pending, error, current = message.pending, message.error, message.current

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from tui.calendar.changes import SEND_UPDATES_WORDS, Scope, SendUpdates
+from tui.calendar.changes import SCOPE_WORDS, SEND_UPDATES_WORDS, Scope, SendUpdates
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,19 @@ class SendChangeScreen(ModalScreen[SendChoices | None]):
         *,
         note: bool = False,
         recurring: bool = False,
+        following: bool = False,
         guests: bool = False,
         danger: bool = False,
     ) -> None:
-        """`recurring`: ask "this event or all"; `guests`: ask who is emailed (default: all)."""
+        """`recurring`: ask "this event or all" (`following`: or this and the following ones);
+        `guests`: ask who is emailed (default: all)."""
         super().__init__()
         self.title_text = title
         self.explanation = explanation
         self.send = send
         self.asks_note = note
         self.recurring = recurring
+        self.scopes = ("this", "following", "all") if following else ("this", "all")
         self.guests = guests
         self.danger = danger
 
@@ -63,8 +66,10 @@ class SendChangeScreen(ModalScreen[SendChoices | None]):
                 )
             if self.recurring:
                 with RadioSet(id="scope", compact=True):
-                    yield RadioButton("This event", value=True, name="this", id="scope-this")
-                    yield RadioButton("All events in the series", name="all", id="scope-all")
+                    for scope in self.scopes:
+                        yield RadioButton(
+                            SCOPE_WORDS[scope], value=scope == "this", name=scope, id=f"scope-{scope}"
+                        )
             if self.guests:
                 with RadioSet(id="send-updates", compact=True):
                     for value, words in SEND_UPDATES_WORDS.items():
