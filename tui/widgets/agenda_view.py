@@ -140,7 +140,7 @@ class AgendaView(ScrollView, can_focus=True):
             if isinstance(line, Placement) and line.event.id == event_id and event_id:
                 self.follow_day = None
                 self.cursor = index
-                self._scroll_to_cursor(center=True)
+                self.call_after_refresh(self._scroll_to_middle)  # once laid out
                 return True
         return False
 
@@ -178,6 +178,10 @@ class AgendaView(ScrollView, can_focus=True):
     @property
     def page_height(self) -> int:
         return max(1, self.scrollable_content_region.height)
+
+    def _scroll_to_middle(self) -> None:
+        """The cursor's line in the middle of the view, the lines around it on view too."""
+        self.scroll_to(y=max(0, self.cursor - self.page_height // 2), animate=False, immediate=True)
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         if self.cursor < 0:
