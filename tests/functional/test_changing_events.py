@@ -106,6 +106,28 @@ async def test_unticking_the_write_box_at_google_leaves_the_app_read_only(
     assert "Google's box for changing events was left unticked" in "\n".join(notifications.texts)
 
 
+async def test_write_access_granted_for_another_account_is_not_kept(
+    calendar_open,
+    stored_credentials: OAuth2Credentials,
+    credentials_path: Path,
+    sandbox: Sandbox,
+    grant_write_access,
+    wait_until,
+    notifications: NotificationLog,
+) -> None:
+    before = credentials_path.read_bytes()
+    async with calendar_open() as (pilot, screen):
+        screen.account = "grace.hopper@example.com"  # as if signed in as her, and Ada chosen at Google
+        await pilot.press("n")
+        access = await grant_write_access(pilot)
+        assert "login_hint=grace.hopper%40example.com" in access.attempt.authorize_url
+        await wait_until(pilot, lambda: notifications.any("Still read-only"))
+        assert notifications.any(f"Google signed in {PRIMARY}, not grace.hopper@example.com")
+        assert pilot.app.screen is screen
+    assert sandbox.writes() == []
+    assert credentials_path.read_bytes() == before
+
+
 async def test_quick_add_puts_the_cursor_on_the_new_event(
     calendar_open,
     writer_credentials: OAuth2Credentials,

@@ -28,7 +28,9 @@ class WriteAccessScreen(SignInScreen):
 
     @dataclass
     class Declined(Message):
-        """Google granted the sign-in without `calendar.events` (its box was unticked)."""
+        """The new sign-in is not kept: why, in words."""
+
+        why: str
 
     def __init__(self, config: AppConfig, account: str | None, doing: str) -> None:
         self.account = account
@@ -45,13 +47,32 @@ class WriteAccessScreen(SignInScreen):
         return params
 
     def keep(self, credentials: OAuth2Credentials) -> bool:
-        if covers(granted_scopes(credentials), [WRITE_SCOPE]):
-            return True
-        self.post_message(self.Declined())
-        return False
+        """In the exchange worker: kept only if it may write, and is the account signed in (Google
+        lets a person pick another at its page, whatever `login_hint` says)."""
+        if not covers(granted_scopes(credentials), [WRITE_SCOPE]):
+            self.post_message(self.Declined("Google's box for changing events was left unticked."))
+            return False
+        problem = self.another_account(credentials) if self.account else None
+        if problem is not None:
+            self.post_message(self.Declined(problem))
+            return False
+        return True
 
-    def on_write_access_screen_declined(self) -> None:
-        self.dismiss("Google's box for changing events was left unticked.")  # type: ignore[arg-type]
+    def another_account(self, credentials: OAuth2Credentials) -> str | None:
+        from tui.calendar.client import connect  # deferred, as everywhere on screens
+        from tui.calendar.errors import CalendarError
+
+        try:
+            with connect(self.config, credentials) as calendar:
+                primary = next((found.id for found in calendar.calendars() if found.primary), None)
+        except CalendarError as error:
+            return f"gcal-tui could not check which account Google signed in ({error.message})."
+        if primary is not None and primary != self.account:
+            return f"Google signed in {primary}, not {self.account}: choose {self.account} there."
+        return None
+
+    def on_write_access_screen_declined(self, message: Declined) -> None:
+        self.dismiss(message.why)  # type: ignore[arg-type]
 
     def action_stay_read_only(self) -> None:
         self.dismiss(None)
