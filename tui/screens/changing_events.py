@@ -41,9 +41,6 @@ from tui.calendar.changes import (
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import CalendarInfo, Event, parse_event
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.event_form import EventFormScreen
-from tui.screens.quick_add import QuickAddScreen
-from tui.screens.send_change import SendChangeScreen, SendChoices
 from tui.text import safe_text
 
 if TYPE_CHECKING:
@@ -51,6 +48,8 @@ if TYPE_CHECKING:
 
     from tui.calendar.loader import CalendarLoader
     from tui.config import AppConfig
+    from tui.screens.event_form import EventFormScreen
+    from tui.screens.send_change import SendChoices
     from tui.widgets.agenda_view import AgendaView
 
 
@@ -149,6 +148,8 @@ class ChangesEvents(Screen[None]):
         self.with_write_access("answer invitations", lambda: self.ask_reply(event, reply))
 
     def ask_reply(self, event: Event, reply: Reply) -> None:
+        from tui.screens.send_change import SendChangeScreen  # deferred: the write screens, when used
+
         def chosen(choices: SendChoices | None) -> None:
             if choices is not None:
                 self.make(reply_change(event, reply, choices.note, choices.send_updates, choices.scope))
@@ -179,6 +180,8 @@ class ChangesEvents(Screen[None]):
         return primary if primary in ids else ids[0]
 
     def action_quick_add(self) -> None:
+        from tui.screens.quick_add import QuickAddScreen  # deferred
+
         def ask() -> None:
             writable = self.writable_calendars()
             self.app.push_screen(QuickAddScreen(writable, self.default_calendar(writable)), self.make_if_any)
@@ -209,6 +212,8 @@ class ChangesEvents(Screen[None]):
         self.with_write_access("add events", ask)
 
     def form(self, title: str, draft: Draft, calendars: list[tuple[str, str]]) -> EventFormScreen:
+        from tui.screens.event_form import EventFormScreen  # deferred
+
         return EventFormScreen(title, draft, calendars, self.config.now().date(), self.config.zone)
 
     def ask_send(
@@ -222,6 +227,8 @@ class ChangesEvents(Screen[None]):
         danger: bool = False,
     ) -> None:
         """Ask who is emailed and which events of a series, when there is a choice; else go on."""
+        from tui.screens.send_change import SendChangeScreen, SendChoices  # deferred
+
         if not guests and not recurring:
             then(SendChoices(send_updates="none"))
             return
