@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tui.calendar.dates import parse_day
 from tui.calendar.errors import CalendarError
 from tui.calendar.model import Event, parse_event
+from tui.calendar.recurrence import instant_of, rrule_fields
 from tui.text import clip, safe_text
 
 if TYPE_CHECKING:
@@ -110,21 +111,20 @@ def send(change: Change, calendar: CalendarClient) -> dict[str, Any]:
     """Make the change at Google; the event as Google now has it ({} once deleted). Raises
     CalendarError."""
     etag, body = change.etag, change.body
-    if change.scope == "following" and change.kind in ("patch", "delete") and change.before is not None:
+    if change.scope != "this" and change.kind in ("patch", "delete"):
         master = calendar.get_event(change.calendar_id, change.event_id)
-        try:
-            split = split_series(master, change.before.item)
-        except ValueError:
-            raise CalendarError(
-                "request",
-                "The series' repeat rules could not be read, so it cannot be split here.",
-                "Change this event alone, or all of them.",
-            ) from None
-        if split is not None:
-            return _from_here_on(change, calendar, master, *split)
-        change = replace(change, scope="all")  # the first occurrence: all of them
-    if change.scope == "all" and change.kind in ("patch", "delete"):
-        master = calendar.get_event(change.calendar_id, change.event_id)
+        if change.scope == "following" and change.before is not None:
+            try:
+                split = split_series(master, change.before.item)
+            except ValueError:
+                raise CalendarError(
+                    "request",
+                    "The series' repeat rules could not be read, so it cannot be split here.",
+                    "Change this event alone, or all of them.",
+                ) from None
+            if split is not None:
+                return _from_here_on(change, calendar, master, *split)
+            # the first occurrence: "this and following" is all of them
         etag = safe_text(master.get("etag")) or "*"
         if change.before is not None:
             body = moved_series_body(body, change.before.item, master)
@@ -197,7 +197,7 @@ def split_series(master: dict[str, Any], occurrence: dict[str, Any]) -> tuple[li
                 ended.append(line)
                 rest.append(line)
                 continue
-            parts = dict(part.split("=", 1) for part in line[6:].split(";") if "=" in part)
+            parts = rrule_fields(line)
             count = parts.pop("COUNT", None)
             kept = ";".join(f"{key}={value}" for key, value in parts.items() if key != "UNTIL")
             ended.append(f"RRULE:{kept};UNTIL={until}")
@@ -221,19 +221,13 @@ def moved_series_body(
     if "start" not in body or "end" not in body:
         return body
     try:
-        moved = _instant(body["start"]) - _instant(instance["start"])
-        length = _instant(body["end"]) - _instant(body["start"])
+        moved = instant_of(body["start"]) - instant_of(instance["start"])
+        length = instant_of(body["end"]) - instant_of(body["start"])
         start = _moved(master["start"], moved)
         end = _moved(master["start"], moved + length)
     except (KeyError, TypeError, ValueError):
         return body
     return {**body, "start": start, "end": end}
-
-
-def _instant(part: dict[str, str]) -> datetime:
-    if "dateTime" in part:
-        return datetime.fromisoformat(part["dateTime"]).astimezone(UTC)
-    return datetime.combine(date.fromisoformat(part["date"]), time(), UTC)
 
 
 def _moved(part: dict[str, str], by: timedelta) -> dict[str, str]:

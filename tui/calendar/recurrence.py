@@ -41,6 +41,19 @@ def _rules(series: dict[str, Any], first: datetime) -> Any:
     return rules
 
 
+def instant_of(part: dict[str, str]) -> datetime:
+    """A start or end as Google writes it, in UTC: its `dateTime`, or its `date` at UTC midnight
+    (two of those are as many days apart as the dates)."""
+    if "dateTime" in part:
+        return datetime.fromisoformat(part["dateTime"]).astimezone(UTC)
+    return datetime.combine(date.fromisoformat(part["date"]), time(), UTC)
+
+
+def rrule_fields(line: str) -> dict[str, str]:
+    """ "RRULE:FREQ=WEEKLY;COUNT=10" as {"FREQ": "WEEKLY", "COUNT": "10"}, in order."""
+    return dict(part.split("=", 1) for part in line[len("RRULE:") :].split(";") if "=" in part)
+
+
 def instance_id(series_id: str, original: datetime | date) -> str:
     """Google's id for an instance: the series id and its original start (UTC, basic format)."""
     if isinstance(original, datetime):

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from tui.calendar.recurrence import RecurrenceError, instances
+from tui.calendar.recurrence import RecurrenceError, instances, instant_of, rrule_fields
 from tui.sandbox.calendar_data import CalendarStore, _event, rfc3339
 from tui.sandbox.google_errors import INSUFFICIENT_SCOPES, error_body
 
@@ -110,7 +110,7 @@ class EventWrites:
 
     def insert_series(self, handler: _Handler, calendar_id: str, master: dict[str, Any]) -> None:
         """A new series: kept as its master, and its events over the next SERIES_DAYS made."""
-        start = _instant(master["start"])
+        start = instant_of(master["start"])
         try:
             made = list(instances(master, start, start + timedelta(days=SERIES_DAYS)))
         except RecurrenceError:
@@ -157,7 +157,7 @@ class EventWrites:
             if key not in ("recurringEventId", "originalStartTime", "etag", "id")
         }
         original = first.get("originalStartTime") or first["start"]
-        length = _instant(first["end"]) - _instant(first["start"])
+        length = instant_of(first["end"]) - instant_of(first["start"])
         weekdays = sorted(
             {_wall(item.get("originalStartTime") or item["start"]).weekday() for item in instances}
         )
@@ -236,7 +236,7 @@ class EventWrites:
         last = _last_kept(body.get("recurrence"))
         for number, item in enumerate(instances, 1):
             if last is not None and not last(
-                number, _instant(item.get("originalStartTime") or item["start"])
+                number, instant_of(item.get("originalStartTime") or item["start"])
             ):
                 self.store.remove(calendar_id, item["id"])  # the series ends before it now
                 continue
@@ -273,12 +273,6 @@ def _wall(part: dict[str, str]) -> datetime | date:
     )
 
 
-def _instant(part: dict[str, str]) -> datetime:
-    if "dateTime" in part:
-        return datetime.fromisoformat(part["dateTime"]).astimezone(UTC)
-    return datetime.combine(date.fromisoformat(part["date"]), time(), UTC)
-
-
 def _last_kept(rules: object) -> Callable[[int, datetime], bool] | None:
     """Which events a series keeps under new rules, by number and original start: those up to its
     RRULE's UNTIL or COUNT (None: the rules end it no sooner than before)."""
@@ -287,7 +281,7 @@ def _last_kept(rules: object) -> Callable[[int, datetime], bool] | None:
     for line in rules:
         if not (isinstance(line, str) and line.upper().startswith("RRULE:")):
             continue
-        parts = dict(part.split("=", 1) for part in line[6:].split(";") if "=" in part)
+        parts = rrule_fields(line)
         if "COUNT" in parts:
             count = int(parts["COUNT"])
             return lambda number, _start: number <= count
@@ -307,15 +301,12 @@ def _moved_by(master: dict[str, Any], body: dict[str, Any]) -> timedelta | None:
     new_start, old_start = body.get("start"), master.get("start")
     if not isinstance(new_start, dict) or not isinstance(old_start, dict):
         return None
-    try:
-        if "dateTime" in new_start and "dateTime" in old_start:
-            new, old = new_start["dateTime"], old_start["dateTime"]
-            return datetime.fromisoformat(new) - datetime.fromisoformat(old)
-        if "date" in new_start and "date" in old_start:
-            return date.fromisoformat(new_start["date"]) - date.fromisoformat(old_start["date"])
-    except (TypeError, ValueError):
+    if ("date" in new_start) != ("date" in old_start):  # an all-day series made timed, or back
         return None
-    return None
+    try:
+        return instant_of(new_start) - instant_of(old_start)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _shifted(part: dict[str, str], by: timedelta) -> dict[str, str]:
