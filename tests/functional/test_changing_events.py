@@ -21,6 +21,7 @@ from tui.calendar.changes import WRITE_SCOPE
 from tui.config import READONLY_SCOPE
 from tui.sandbox import Sandbox
 from tui.sandbox.calendar_data import HOLIDAYS, PRIMARY, TEAM
+from tui.sandbox.calendar_writes import CONDITION_NOT_MET
 from tui.sandbox.server import Fault
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_detail import EventDetailScreen
@@ -475,3 +476,25 @@ async def test_this_and_the_following_events_of_a_series_become_a_series_of_thei
     new = writes.instances(PRIMARY, new_id)
     assert dt.datetime.fromisoformat(new[0]["start"]["dateTime"]) == chosen.start
     assert writes.masters[(PRIMARY, new_id)]["recurrence"] == ["RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"]
+
+
+async def test_a_412_on_a_whole_series_is_said_without_showing_the_series_as_an_event(
+    calendar_open,
+    writer_credentials: OAuth2Credentials,
+    sandbox: Sandbox,
+    cursor_on,
+    wait_until,
+    notifications: NotificationLog,
+) -> None:
+    async with calendar_open() as (pilot, screen):
+        app = pilot.app
+        await cursor_on(pilot, screen, lambda event: event.recurring_event_id == "nysync")
+        sandbox.inject("writes", Fault(status=412, body=CONDITION_NOT_MET))
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, SendChangeScreen))
+        await pilot.press("tab", "down", "enter")  # all events in the series
+        await wait_until(pilot, lambda: notifications.any("The event changed at Google; press r"))
+        assert app.screen is screen  # no comparison of an occurrence with the series
+        assert all(event.id != "nysync" for event in screen.agenda.events())
+        replies = {e.my_response for e in screen.agenda.events() if e.recurring_event_id == "nysync"}
+        assert replies == {"accepted"}  # put back

@@ -398,7 +398,7 @@ class ChangesEvents(Screen[None]):
                 answer = send(change, calendar)
             except CalendarError as error:
                 current = None
-                if error.kind == "conflict":
+                if error.kind == "conflict" and change.scope == "this":  # a series' own is no event to show
                     try:
                         current = calendar.get_event(change.calendar_id, change.event_id)
                     except CalendarError:
