@@ -32,6 +32,8 @@ HUGE_TIMEOUT = 3.0  # 8 MB through the sandbox under a loaded CI machine: the ca
 
 def timeout_for(case: str) -> float:
     return HUGE_TIMEOUT if case.startswith("huge") else TIMEOUT
+
+
 REFUSED = Fault()  # stands for an endpoint that refuses connections: a port nothing listens on
 
 
