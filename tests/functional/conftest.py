@@ -36,6 +36,7 @@ from tui.sandbox.browser import consent, follow_redirect, sign_in_directly
 from tui.sandbox.calendar_data import PRIMARY
 from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.event_detail import EventDetailScreen
+from tui.screens.event_form import EventFormScreen
 from tui.screens.events import EventsScreen
 from tui.screens.sign_in import SignInScreen
 from tui.screens.write_access import WriteAccessScreen
@@ -324,6 +325,20 @@ def cursor_on() -> Callable[[Pilot[Any], EventsScreen, Callable[[Event], bool]],
         return selected.event
 
     return put
+
+
+@pytest.fixture
+def retitle() -> Callable[[Pilot[Any], str], Awaitable[None]]:
+    """Edit the event under the cursor as a person would: `e`, a new title, `ctrl+s`."""
+
+    async def edit(pilot: Pilot[Any], title: str) -> None:
+        await pilot.press("e")
+        await _wait_until(pilot, lambda: isinstance(pilot.app.screen, EventFormScreen))
+        pilot.app.screen.query_one("#title", Input).value = title
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+
+    return edit
 
 
 @pytest.fixture

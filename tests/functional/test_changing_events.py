@@ -243,6 +243,7 @@ async def test_a_412_shows_what_changed_and_the_change_can_be_redone(
     writer_credentials: OAuth2Credentials,
     sandbox: Sandbox,
     cursor_on,
+    retitle,
     wait_until,
     notifications: NotificationLog,
 ) -> None:
@@ -252,11 +253,7 @@ async def test_a_412_shows_what_changed_and_the_change_can_be_redone(
         # Someone moves it to another room in Google Calendar meanwhile.
         elsewhere = dict(sandbox.stored_event(PRIMARY, event.id) or {}, location="Room 101", etag='"changed"')
         sandbox.calendar_api.store.put(PRIMARY, elsewhere)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EventFormScreen))
-        app.screen.query_one("#title", Input).value = "My new title"
-        await pilot.pause()
-        await pilot.press("ctrl+s")
+        await retitle(pilot, "My new title")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         text = str(app.screen.query_one("#question").render())
         assert "Changed at Google" in text and "Where" in text and "Room 101" in text
@@ -330,6 +327,7 @@ async def test_a_network_failure_mid_save_puts_the_event_back(
     writer_credentials: OAuth2Credentials,
     sandbox: Sandbox,
     cursor_on,
+    retitle,
     wait_until,
     notifications: NotificationLog,
 ) -> None:
@@ -337,11 +335,7 @@ async def test_a_network_failure_mid_save_puts_the_event_back(
         app = pilot.app
         event = await cursor_on(pilot, screen, own_single)
         sandbox.inject("writes", Fault(status=200, body={"id": "x"}, reset_after=3))
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EventFormScreen))
-        app.screen.query_one("#title", Input).value = "Never saved"
-        await pilot.pause()
-        await pilot.press("ctrl+s")
+        await retitle(pilot, "Never saved")
         await wait_until(pilot, lambda: notifications.any("Not saved: Save “Never saved”"))
         titles = [e.title for e in screen.agenda.events() if e.id == event.id]
         assert titles == [event.title]
@@ -441,6 +435,7 @@ async def test_this_and_the_following_events_of_a_series_become_a_series_of_thei
     writer_credentials: OAuth2Credentials,
     sandbox: Sandbox,
     cursor_on,
+    retitle,
     wait_until,
     notifications: NotificationLog,
 ) -> None:
@@ -450,11 +445,7 @@ async def test_this_and_the_following_events_of_a_series_become_a_series_of_thei
             (e for e in screen.agenda.events() if e.summary == "Daily standup"), key=lambda e: e.start
         )
         chosen = await cursor_on(pilot, screen, lambda e: e.id == standups[2].id)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EventFormScreen))
-        app.screen.query_one("#title", Input).value = "Standup (new format)"
-        await pilot.pause()
-        await pilot.press("ctrl+s")
+        await retitle(pilot, "Standup (new format)")
         await wait_until(pilot, lambda: isinstance(app.screen, SendChangeScreen))
         await pilot.press("down", "enter")  # "This and the following events"
         await wait_until(pilot, lambda: notifications.any("Done: Save"))
