@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from tui.calendar.recurrence import RecurrenceError, instances, instant_of, rrule_fields
+from tui.calendar.recurrence import RecurrenceError, instant_of, rrule_fields
+from tui.calendar.recurrence import instances as series_instances
 from tui.sandbox.calendar_data import CalendarStore, _event, rfc3339
 from tui.sandbox.google_errors import INSUFFICIENT_SCOPES, error_body
 
@@ -112,7 +113,7 @@ class EventWrites:
         """A new series: kept as its master, and its events over the next SERIES_DAYS made."""
         start = instant_of(master["start"])
         try:
-            made = list(instances(master, start, start + timedelta(days=SERIES_DAYS)))
+            made = list(series_instances(master, start, start + timedelta(days=SERIES_DAYS)))
         except RecurrenceError:
             handler.send_json(400, error_body(400, "invalid", "Invalid recurrence rule."))
             return
@@ -145,9 +146,9 @@ class EventWrites:
     def series_master(self, calendar_id: str, series_id: str) -> dict[str, Any] | None:
         """The series as inserted or last changed, else one made up from its events: the first
         one's fields and times, every week on the weekdays its events fall on."""
-        instances = self.instances(calendar_id, series_id)
         if (calendar_id, series_id) in self.masters:
             return self.masters[(calendar_id, series_id)]
+        instances = self.instances(calendar_id, series_id)
         if not instances:
             return None
         first = instances[0]

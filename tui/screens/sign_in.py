@@ -143,10 +143,6 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
         """More parameters for the authorize URL."""
         return {}
 
-    def required_scopes(self) -> tuple[str, ...]:
-        """What the sign-in cannot do without (Google lets a person untick a scope)."""
-        return self.config.scopes
-
     def keep(self, credentials: OAuth2Credentials) -> bool:
         """In the exchange worker: whether to store and use the new credentials."""
         return True
@@ -319,7 +315,7 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
         keep_listening = False
         try:
             credentials = exchange_code(
-                attempt, code, timeout=self.config.exchange_timeout, required=self.required_scopes()
+                attempt, code, timeout=self.config.exchange_timeout, required=self.config.scopes
             )
             if not self.keep(credentials):
                 self.session.close()
