@@ -109,7 +109,8 @@ async def test_a_sync_changes_the_rows_that_changed_and_the_cursor_stays_on_its_
         later = screen.agenda_view.lines[screen.agenda_view.cursor + 1 :]
         gone = next(line.event.id for line in later if a_single_event_of_the_primary(line))
         data.remove(PRIMARY, gone)
-        start, end = _timed(dt.datetime.now(dt.UTC).replace(hour=0, minute=5), 20)
+        # 00:05 today where the app is (00:05 UTC is yesterday evening in New York)
+        start, end = _timed(dt.datetime.now(app.config.zone).replace(hour=0, minute=5), 20)
         data.put(PRIMARY, _event(PRIMARY, "earlybird", start, end, summary="Added before the cursor"))
         await pilot.press("r")
         await wait_until(pilot, lambda: loaded(app) and "earlybird" in {id_ for id_, _ in rows(screen)})
