@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from textual.app import App, ComposeResult
 
@@ -55,3 +55,43 @@ async def test_a_drawn_meeting_takes_the_colour_of_the_preferred_calendars_copy_
         await pilot.pause()
         assert [line.event.calendar_id for line in view.lines if isinstance(line, Placement)] == ["primary"]
         assert bar_color(view) == COLORS["primary"]
+
+
+def events_every_quarter_hour(count: int) -> list[Event]:
+    events = []
+    for number in range(count):
+        start = datetime(2026, 11, 26, tzinfo=UTC) + timedelta(minutes=15 * number)
+        item = {
+            "id": f"e{number}",
+            "summary": f"Event {number}",
+            "start": {"dateTime": start.isoformat()},
+            "end": {"dateTime": (start + timedelta(minutes=10)).isoformat()},
+        }
+        event = parse_event(item, "primary", "primary")
+        assert event is not None
+        events.append(event)
+    return events
+
+
+async def test_every_line_can_be_reached_as_lines_come_and_go() -> None:
+    """Pages grow the view without laying the screen out again (the scrollbar is already there):
+    its scrollable height, scrollbar and End still follow every change, up and down."""
+    agenda = Agenda(UTC, DayRange(date(2026, 11, 26), 3))
+    agenda.add(events_every_quarter_hour(200))
+    lines = agenda.lines()
+    app = AgendaApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(AgendaView)
+        for count in (5, 40, 120, len(lines), 60, 3):
+            view.set_lines(lines[:count])
+            await pilot.press("end")
+            height = view.scrollable_content_region.height
+            assert view.virtual_size.height == count
+            assert view.show_vertical_scrollbar == (count > height)
+            assert view.vertical_scrollbar.window_virtual_size == count or count <= height
+            assert view.cursor == count - 1
+            assert round(view.scroll_y) == max(0, count - height)
+            last = lines[count - 1]
+            assert isinstance(last, Placement)
+            shown = "".join(segment.text for segment in view.render_line(min(count, height) - 1))
+            assert last.event.title in shown

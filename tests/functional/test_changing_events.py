@@ -282,8 +282,12 @@ async def test_a_412_change_can_be_dropped(
         await pilot.press("delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#yes")
-        await wait_until(
-            pilot, lambda: "Changed at Google" in str(app.screen.query_one("#question").render())
+        await wait_until(  # the question asked is dismissed before the conflict's is shown
+            pilot,
+            lambda: (
+                isinstance(app.screen, ConfirmScreen)
+                and "Changed at Google" in str(app.screen.query_one("#question").render())
+            ),
         )
         await pilot.press("escape")
         await wait_until(pilot, lambda: notifications.any("Dropped: Delete"))

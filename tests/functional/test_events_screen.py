@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from oauth2client.client import OAuth2Credentials
 from rich.cells import cell_len
+from textual.app import ComposeResult
 from textual.widgets import Input
 
 from tests.fixtures import load_fixture
@@ -27,6 +28,7 @@ from tui.screens.events import EventsScreen
 from tui.screens.range_picker import RangePickerScreen
 from tui.screens.sign_in import SignInScreen
 from tui.widgets.agenda_rows import CALENDAR_COLUMN_FROM, Moment, agenda_line
+from tui.widgets.key_footer import KeyFooter
 
 API_ERRORS = load_fixture("api_errors.json")
 
@@ -86,6 +88,32 @@ async def test_starts_on_the_calendar_with_stored_credentials_and_no_token_reque
         assert len(screen.shown_events) == screen.shown_count
     assert len(sandbox.requests_to("/token")) == token_requests_before
     assert len(event_requests(sandbox)) >= 3  # short pages, all followed
+
+
+async def test_the_footer_is_built_once_as_pages_stream_in_and_again_when_a_field_takes_focus(
+    app: GcalApp, wait_until, loaded, events_screen, screen_lines, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    compose = KeyFooter.compose
+
+    def counted(footer: KeyFooter) -> ComposeResult:
+        built.append(type(footer.screen).__name__)
+        return compose(footer)
+
+    monkeypatch.setattr(KeyFooter, "compose", counted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = events_screen(app)
+        assert len(screen.agenda_view.lines) > 25  # more than one page (25 events each) came in
+        assert built.count("EventsScreen") == 1
+        footer = screen_lines(app)[-1]
+        assert "? Help" in footer and "⏎ Details" in footer
+        await pilot.press("enter")  # the agenda has focus: Enter is the screen's key, and opens
+        await wait_until(pilot, lambda: isinstance(app.screen, EventDetailScreen))
+        await pilot.press("escape", "slash")
+        await wait_until(pilot, lambda: "F1 Help" in screen_lines(app)[-1])
+        assert "⏎ Details" not in screen_lines(app)[-1]  # Enter keeps the filter there
+        assert built.count("EventsScreen") == 2
 
 
 async def test_rows_read_as_a_person_expects(

@@ -76,6 +76,7 @@ class EventsScreen(ReportsWorkerErrors, ChangesEvents):
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#agenda"
     BINDINGS = [
+        Binding("enter", "open_selected", "Details"),
         Binding("slash", "filter", "Filter"),
         Binding("ctrl+f", "search", "Search"),
         Binding("t", "today", "Today"),
@@ -722,6 +723,9 @@ class EventsScreen(ReportsWorkerErrors, ChangesEvents):
             self.sync()
         else:
             self.load()
+
+    def action_open_selected(self) -> None:
+        self.agenda_view.action_select_cursor()
 
     @on(AgendaView.EventChosen, "#agenda")
     def open_event(self, message: AgendaView.EventChosen) -> None:

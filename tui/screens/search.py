@@ -41,6 +41,7 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
     CSS_PATH = "search.tcss"
     AUTO_FOCUS = "#query"
     BINDINGS = [
+        Binding("enter", "open_selected", "Details"),
         Binding("escape", "back", "Back"),
         Binding("ctrl+f,slash", "new_search", "New search"),
     ]
@@ -215,6 +216,9 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             status.append("  ·  ")
             status.append_text(self.notice)
         return status
+
+    def action_open_selected(self) -> None:
+        self.query_one("#matches", AgendaView).action_select_cursor()
 
     @on(AgendaView.EventChosen, "#matches")
     def open_event(self, message: AgendaView.EventChosen) -> None:

@@ -31,7 +31,8 @@ MOST_LINES_KEPT = 2000
 
 class AgendaView(ScrollView, can_focus=True):
     BINDINGS = [
-        Binding("enter", "select_cursor", "Details"),
+        # Enter is the screen's key (its "open_selected" calls action_select_cursor): a key of the
+        # view's own would change the footer when the view takes focus (the footer built twice).
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -104,7 +105,7 @@ class AgendaView(ScrollView, can_focus=True):
         id: the store's copy after a sync), or goes to `follow_day`."""
         selected = self.selected
         self.lines = lines
-        self.virtual_size = Size(1, len(lines))  # as wide as the view: nothing to scroll sideways
+        self._set_height(len(lines))
         if self.follow_day is not None:
             target = next(
                 (
@@ -133,6 +134,19 @@ class AgendaView(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_cursor, center=True)
         else:
             self._scroll_to_cursor()
+
+    def _set_height(self, height: int) -> None:
+        """The scrollable height: `height` lines, as wide as the view (nothing to scroll sideways).
+        The view's own size does not depend on it: while the scrollbar is shown before and after,
+        only the scrollbar is drawn again, not the whole screen laid out again (as setting
+        `virtual_size` does, for every page of events that streams in)."""
+        size = Size(1, height)
+        view_height = self.scrollable_content_region.height
+        if self.is_mounted and 0 < view_height < min(height, self.virtual_size.height):
+            self.set_reactive(AgendaView.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def select_event(self, event_id: str) -> bool:
         """Put the cursor on the event with this id, if it is shown."""

@@ -1,11 +1,12 @@
-"""Textual's Footer, Quit and Help first (Help as F1 while a text field has focus), rebuilt once
-however often the bindings change before the next refresh.
+"""Textual's Footer, Quit and Help first (Help as F1 while a text field has focus), built with the
+screen and rebuilt only when the keys it shows change.
 
 A new screen changes its bindings several times while it mounts and takes focus; Textual's Footer
-rebuilds all its keys for each change (about 15 ms each), which showed up in the time to first rows.
-Each new key also restyled itself twice as it mounted (its `compact` starts True, then the footer's
-False is bound to it), a style update each time; the bound keys are now made with the footer's
-value already set.
+starts empty and rebuilds all its keys for each change (15 to 35 ms each on the UI thread, while the
+first page of events is on its way). This one shows its keys in the screen's first frame, and
+rebuilds (once however many changes come before the next refresh) only when a key, its label or
+whether it is enabled differs. Each new key also restyled itself twice as it mounted (its `compact`
+starts True, then the footer's False is bound to it); the keys are made with the value already set.
 """
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ from textual.widgets._footer import FooterKey
 
 FIRST_ACTIONS = ("quit", "help", "stay_read_only")  # the keys a narrow terminal must still show
 
+KeysShown = tuple[object, ...]  # what the keys shown depend on (see keys_shown)
+
 
 class KeyFooter(Footer):
     """Also puts Quit and Help first, so a narrow terminal cuts other keys, not those."""
 
+    _bindings_ready = True  # Footer waits for the first change of bindings to show any
     _rebuild_scheduled = False
+    _shown: KeysShown | None = None
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
@@ -34,8 +39,20 @@ class KeyFooter(Footer):
             for key in first:
                 if key.action == "help":
                     key.key, key.key_display = "f1", "F1"
+        self._shown = self.keys_shown()
         yield from sorted(first, key=lambda key: FIRST_ACTIONS.index(key.action))
         yield from (key for key in keys if key not in first)
+
+    def keys_shown(self) -> KeysShown:
+        """What the keys composed now would show: the bindings shown, whether each is enabled, and
+        whether a text field has focus (Help's key)."""
+        screen = self.screen
+        shown = tuple(
+            (binding, enabled, tooltip)
+            for _, binding, enabled, tooltip in screen.active_bindings.values()
+            if binding.show
+        )
+        return (isinstance(screen.focused, Input), *shown)
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._rebuild_scheduled:
@@ -45,4 +62,7 @@ class KeyFooter(Footer):
 
     def _rebuild(self, screen: Screen) -> None:
         self._rebuild_scheduled = False
+        attached = self.is_attached and screen is self.screen
+        if attached and self._shown is not None and self.keys_shown() == self._shown:
+            return
         super().bindings_changed(screen)
