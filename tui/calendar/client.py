@@ -305,21 +305,27 @@ class CalendarClient:
         on_retry: Callable[[RetryNotice], None] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self.http = AuthorizedHttp(credentials, timeout, now)
+        self.api_root = api_root
+        self.max_pages = MAX_PAGES
+        self.retry = retry or RetryPolicy()
+        self.on_retry = on_retry or (lambda notice: None)
+
+    @cached_property
+    def service(self) -> Any:
+        """The Calendar API, built when first used: a client that only renews the token (see
+        `renew_token_if_expired`) does not build it."""
         from googleapiclient.discovery import build  # deferred
 
         from tui.calendar.json_model import FastJsonModel  # deferred
 
-        self.http = AuthorizedHttp(credentials, timeout, now)
-        self.max_pages = MAX_PAGES
-        self.retry = retry or RetryPolicy()
-        self.on_retry = on_retry or (lambda notice: None)
-        self.service = build(
+        return build(
             "calendar",
             "v3",
             http=self.http,
             static_discovery=True,
             cache_discovery=False,
-            client_options={"api_endpoint": f"{api_root}calendar/v3/"},
+            client_options={"api_endpoint": f"{self.api_root}calendar/v3/"},
             model=FastJsonModel(),
         )
 

@@ -228,7 +228,8 @@ class CalendarLoader:
                 listener.event_colors_known(colors)
 
         first = list(request.calendar_ids) if request.calendar_ids is not None else ["primary"]
-        jobs = [list_then_the_rest, palette, *(partial(load, calendar_id) for calendar_id in first)]
+        # The events first: their threads start (and ask) before those of the list and palette.
+        jobs = [*(partial(load, calendar_id) for calendar_id in first), list_then_the_rest, palette]
         run_side_by_side(jobs, MOST_AT_ONCE, listener.cancelled)
 
     def search(self, request: SearchRequest, listener: PageListener) -> None:

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
 
@@ -91,22 +91,22 @@ class EventsScreen(ReportsWorkerErrors, ChangesEvents):
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
-    day_range: reactive[DayRange] = reactive(DayRange(date.min, 1), init=False)
-    filter_text: reactive[str] = reactive("", init=False)
-    notice: reactive[Text | None] = reactive(None)
-    account: reactive[str | None] = reactive(None)
-    refreshed_at: reactive[datetime | None] = reactive(None)
-    fetching: reactive[bool] = reactive(False)
-    shown_count: reactive[int] = reactive(0)
-    total_count: reactive[int] = reactive(0)
-    credentials: reactive[OAuth2Credentials | None] = reactive(None, init=False)
-    status: reactive[Text] = reactive(Text)
+    day_range: var[DayRange] = var(DayRange(date.min, 1), init=False)
+    filter_text: var[str] = var("", init=False)
+    notice: var[Text | None] = var(None)
+    account: var[str | None] = var(None)
+    refreshed_at: var[datetime | None] = var(None)
+    fetching: var[bool] = var(False)
+    shown_count: var[int] = var(0)
+    total_count: var[int] = var(0)
+    credentials: var[OAuth2Credentials | None] = var(None, init=False)
+    status: var[Text] = var(Text)
 
-    unsaved: reactive[str | None] = reactive(None)  # why a renewed token could not be saved
-    synced_at: reactive[datetime | None] = reactive(None)  # of the calendars shown from the store
-    syncing: reactive[bool] = reactive(False)
-    sync_problem: reactive[CalendarError | None] = reactive(None)  # why the last sync failed
-    minute: reactive[int] = reactive(0)  # ticks, so that "synced 3 min ago" stays true
+    unsaved: var[str | None] = var(None)  # why a renewed token could not be saved
+    synced_at: var[datetime | None] = var(None)  # of the calendars shown from the store
+    syncing: var[bool] = var(False)
+    sync_problem: var[CalendarError | None] = var(None)  # why the last sync failed
+    minute: var[int] = var(0)  # ticks, so that "synced 3 min ago" stays true
 
     @dataclass
     class StoredSignInUsable(Message):

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, get_current_worker
@@ -46,11 +46,11 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         Binding("ctrl+f,slash", "new_search", "New search"),
     ]
 
-    query_text: reactive[str] = reactive("", init=False)
-    searching: reactive[bool] = reactive(False)
-    match_count: reactive[int] = reactive(0)
-    notice: reactive[Text | None] = reactive(None)
-    status: reactive[Text] = reactive(Text)
+    query_text: var[str] = var("", init=False)
+    searching: var[bool] = var(False)
+    match_count: var[int] = var(0)
+    notice: var[Text | None] = var(None)
+    status: var[Text] = var(Text)
 
     @dataclass
     class SearchFinished(Message):

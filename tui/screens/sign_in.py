@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
@@ -52,8 +52,8 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
 
     # The link shown, if any. Always updated: a new attempt may equal the old one (a fixed state in
     # tests), and the new one must replace it.
-    attempt: reactive[SignInAttempt | None] = reactive(None, init=False, always_update=True)
-    exchanging: reactive[bool] = reactive(False, init=False)  # a code is being exchanged
+    attempt: var[SignInAttempt | None] = var(None, init=False, always_update=True)
+    exchanging: var[bool] = var(False, init=False)  # a code is being exchanged
     BINDINGS = [
         Binding("ctrl+y", "copy_url", "Copy link", priority=True),
         Binding("ctrl+o", "open_url", "Open in browser", priority=True),

@@ -46,6 +46,7 @@ class AgendaView(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         scrollbar-size-vertical: 1;
+        overflow-y: scroll;
         & > .agenda--day {
             text-style: bold;
             background: $panel;
@@ -137,12 +138,12 @@ class AgendaView(ScrollView, can_focus=True):
 
     def _set_height(self, height: int) -> None:
         """The scrollable height: `height` lines, as wide as the view (nothing to scroll sideways).
-        The view's own size does not depend on it: while the scrollbar is shown before and after,
-        only the scrollbar is drawn again, not the whole screen laid out again (as setting
-        `virtual_size` does, for every page of events that streams in)."""
+        The view's own size does not depend on it, and its scrollbar is always there: only the
+        scrollbar is drawn again, not the whole screen laid out again (as setting `virtual_size`
+        does, for every page of events that streams in, and three times more when a scrollbar
+        appears)."""
         size = Size(1, height)
-        view_height = self.scrollable_content_region.height
-        if self.is_mounted and 0 < view_height < min(height, self.virtual_size.height):
+        if self.is_mounted and self.container_size.height > 0:
             self.set_reactive(AgendaView.virtual_size, size)
             self._scroll_update(size)
         else:
