@@ -95,7 +95,7 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
             id="query",
         )
         yield AgendaView(self.config.now, id="matches")
-        yield KeyFooter()
+        yield KeyFooter(field_first=True)
 
     @property
     def matches_view(self) -> AgendaView:

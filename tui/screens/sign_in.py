@@ -123,7 +123,7 @@ class SignInScreen(ReportsWorkerErrors, Screen[None]):
                 )
                 yield Button("Exchange", id="exchange", variant="primary", compact=True)
             yield self.status
-        yield KeyFooter()
+        yield KeyFooter(field_first=True)
 
     def on_mount(self) -> None:
         if self.reason:
