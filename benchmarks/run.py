@@ -5,12 +5,15 @@
 
 Each time is a median over repeated runs in child processes; each ratio is the median of the ratios
 of runs made side by side (see paired_ratio). The sandbox serves the Calendar in its
-own process, so it does not compete with the app for the GIL.
+own process, so it does not compete with the app for the GIL. The package is compiled to bytecode
+first, as pip compiles an installed package and Python a run one (unless PYTHONDONTWRITEBYTECODE is
+set, as it may be on a CI machine): the references' libraries have their bytecode too.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -24,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tui
 
 HERE = Path(__file__).parent
 PROBES = HERE / "probes.py"
@@ -480,6 +485,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, one round")
     parser.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the figures")
     args = parser.parse_args()
+    compileall.compile_dir(Path(tui.__file__).parent, quiet=1)  # the package the probes import
     sizes, repeat, keys_events, keys_page = ([1000, 10000, 100000], 7, 10000, 2500)
     if args.smoke:
         sizes, repeat, keys_events, keys_page = ([60, 120], 1, 100, 25)
