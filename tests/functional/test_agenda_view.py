@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from textual.app import App, ComposeResult
 
 from tui.calendar.agenda import Agenda, DayRange, Placement
 from tui.calendar.model import Event, parse_event
+from tui.widgets import agenda_view
 from tui.widgets.agenda_view import AgendaView
 
 NOW = datetime(2026, 11, 26, 8, tzinfo=UTC)
@@ -95,3 +97,33 @@ async def test_every_line_can_be_reached_as_lines_come_and_go() -> None:
             assert isinstance(last, Placement)
             shown = "".join(segment.text for segment in view.render_line(min(count, height) - 1))
             assert last.event.title in shown
+
+
+async def test_lines_are_drawn_again_when_a_minute_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event that ends is shown as past without a key being pressed (the view checks the clock)."""
+    monkeypatch.setattr(agenda_view, "CLOCK_CHECK_SECONDS", 0.05)
+    clock = [NOW]
+
+    class ClockApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield AgendaView(lambda: clock[0], id="agenda")
+
+    ending = parse_event(
+        {
+            "id": "ending",
+            "summary": "Ends in a minute",
+            "start": {"dateTime": (NOW - timedelta(minutes=30)).isoformat()},
+            "end": {"dateTime": (NOW + timedelta(minutes=1)).isoformat()},
+        }
+    )
+    assert ending is not None
+    agenda = Agenda(UTC, DayRange(NOW.date(), 1))
+    agenda.add([ending])
+    app = ClockApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        app.query_one(AgendaView).set_lines(agenda.lines())
+        await pilot.pause(0.1)
+        ongoing = app.export_screenshot()
+        clock[0] = NOW + timedelta(minutes=2)
+        await pilot.pause(0.2)
+        assert app.export_screenshot() != ongoing

@@ -27,6 +27,7 @@ from tui.calendar.agenda import AgendaLine, DayHeader, Placement
 from tui.widgets.agenda_rows import Moment, agenda_line
 
 MOST_LINES_KEPT = 2000
+CLOCK_CHECK_SECONDS = 5.0  # how often the view looks whether a new minute began (ended events dim)
 
 
 class AgendaView(ScrollView, can_focus=True):
@@ -99,6 +100,20 @@ class AgendaView(ScrollView, can_focus=True):
         # Drawn lines by (line, width, style, minute), with the line and what it showed: a shared
         # meeting's line may come to show another calendar's copy of it (see Agenda).
         self._drawn: dict[tuple[int, int, Style, datetime], tuple[AgendaLine, object, Strip]] = {}
+        self._minute = self._minute_now()
+
+    def on_mount(self) -> None:
+        self.set_interval(CLOCK_CHECK_SECONDS, self._check_minute)
+
+    def _minute_now(self) -> datetime:
+        return self.clock().replace(second=0, microsecond=0)
+
+    def _check_minute(self) -> None:
+        """Lines look different as events start and end: drawn again when a new minute begins."""
+        minute = self._minute_now()
+        if minute != self._minute:
+            self._minute = minute
+            self.refresh()
 
     # Lines
     def set_lines(self, lines: list[AgendaLine]) -> None:
