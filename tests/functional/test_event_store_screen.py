@@ -38,7 +38,7 @@ async def test_the_second_start_draws_from_the_store_before_google_answers(
     assert all("syncToken" not in r.params for r in sync_requests(sandbox))  # the first sync is full
 
     sandbox.calendar_api.latency = 3.0  # every answer from Google takes 3 s from here on
-    again = app_for()
+    again = app_for(api_timeout=10.0)  # (a request sent before the latency is lifted still ends)
     reads: list[EventsScreen.StoreRead] = []
 
     def hook(message: object) -> None:
