@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -434,9 +435,11 @@ async def test_failed_refresh_keeps_the_rows(
         )
         assert len(screen.agenda_view.lines) == rows_before
         assert "events shown are from before" in notice_of(screen)
+        await wait_until(pilot, gc.isenabled)  # paused while the load ran, then on again
         sandbox.clear_faults()
         await pilot.press("r")
         await wait_until(pilot, lambda: not screen.fetching and screen.notice is None)
+        await wait_until(pilot, gc.isenabled)
 
 
 async def test_rate_limit_shows_retrying(

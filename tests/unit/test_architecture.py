@@ -22,6 +22,7 @@ DOMAIN = [
     PACKAGE / "config.py",
     PACKAGE / "bounded_http.py",
     PACKAGE / "side_by_side.py",
+    PACKAGE / "collector.py",
     PACKAGE / "crash.py",
     PACKAGE / "settings.py",
     PACKAGE / "browser.py",

@@ -34,6 +34,7 @@ from tui.calendar.dates import EXAMPLES, parse_day
 from tui.calendar.errors import CalendarError
 from tui.calendar.loader import AgendaRequest, CalendarLoader, SyncReport
 from tui.calendar.model import CalendarInfo, Event, format_day
+from tui.collector import collector_paused
 from tui.config import AppConfig, named_zone
 from tui.loading import CalendarFailed, LoadRetrying, PageLoaded, PostsPages, retry_text
 from tui.messages import SignedOut, SignInNeeded
@@ -295,7 +296,8 @@ class EventsScreen(ReportsWorkerErrors, ChangesEvents):
             return
         worker = get_current_worker()
         try:
-            loader.load_agenda(request, PostsToScreen(self, generation, worker))
+            with collector_paused():  # until the last page is in (see tui/collector.py)
+                loader.load_agenda(request, PostsToScreen(self, generation, worker))
         except CalendarError as error:
             self.post_message(self.LoadFailed(generation, error))
         else:
@@ -353,7 +355,8 @@ class EventsScreen(ReportsWorkerErrors, ChangesEvents):
             self.start_new_agenda()
         if page.calendar_id not in self.calendars:
             self.names_from_pages[page.calendar_id] = page.calendar_summary
-        self.agenda.add(page.events)
+        with collector_paused():
+            self.agenda.add(page.events)
         # Events are long-lived and hold no reference cycles: Python's cyclic collector would walk
         # all of them again at every collection of a big load (40 ms of 250 at 10,000 events).
         # Frozen, they are left out of its walks; reference counting still frees them.
