@@ -38,6 +38,7 @@ from tui.screens.calendar_picker import CalendarPickerScreen
 from tui.screens.event_detail import EventDetailScreen
 from tui.screens.event_form import EventFormScreen
 from tui.screens.events import EventsScreen
+from tui.screens.send_change import SendChangeScreen
 from tui.screens.sign_in import SignInScreen
 from tui.screens.write_access import WriteAccessScreen
 from tui.storage import save_credentials
@@ -325,6 +326,23 @@ def cursor_on() -> Callable[[Pilot[Any], EventsScreen, Callable[[Event], bool]],
         return selected.event
 
     return put
+
+
+@pytest.fixture
+def decline_the_series(
+    cursor_on: Callable[..., Awaitable[Event]],
+) -> Callable[[Pilot[Any], EventsScreen], Awaitable[Event]]:
+    """Decline the recurring invitation "nysync" for all its events, as a person would: the cursor
+    on one of them, `x`, "all events in the series" in the dialog, send; the event."""
+
+    async def decline(pilot: Pilot[Any], screen: EventsScreen) -> Event:
+        event = await cursor_on(pilot, screen, lambda event: event.recurring_event_id == "nysync")
+        await pilot.press("x")
+        await _wait_until(pilot, lambda: isinstance(pilot.app.screen, SendChangeScreen))
+        await pilot.press("tab", "down", "enter")  # from the note to "which events", the second, send
+        return event
+
+    return decline
 
 
 @pytest.fixture

@@ -353,16 +353,12 @@ async def test_a_recurring_invitation_declined_for_the_whole_series(
     calendar_open,
     writer_credentials: OAuth2Credentials,
     sandbox: Sandbox,
-    cursor_on,
+    decline_the_series,
     wait_until,
     notifications: NotificationLog,
 ) -> None:
     async with calendar_open() as (pilot, screen):
-        app = pilot.app
-        await cursor_on(pilot, screen, lambda event: event.recurring_event_id == "nysync")
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, SendChangeScreen))
-        await pilot.press("tab", "down", "enter")  # from the note to "which events", the second, send
+        await decline_the_series(pilot, screen)
         await wait_until(pilot, lambda: notifications.any("Done: Decline"))
         shown = [e.my_response for e in screen.agenda.events() if e.recurring_event_id == "nysync"]
         assert shown and set(shown) == {"declined"}
@@ -477,19 +473,15 @@ async def test_a_412_on_a_whole_series_is_said_without_showing_the_series_as_an_
     calendar_open,
     writer_credentials: OAuth2Credentials,
     sandbox: Sandbox,
-    cursor_on,
+    decline_the_series,
     wait_until,
     notifications: NotificationLog,
 ) -> None:
     async with calendar_open() as (pilot, screen):
-        app = pilot.app
-        await cursor_on(pilot, screen, lambda event: event.recurring_event_id == "nysync")
         sandbox.inject("writes", Fault(status=412, body=CONDITION_NOT_MET))
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, SendChangeScreen))
-        await pilot.press("tab", "down", "enter")  # all events in the series
+        await decline_the_series(pilot, screen)
         await wait_until(pilot, lambda: notifications.any("The event changed at Google; press r"))
-        assert app.screen is screen  # no comparison of an occurrence with the series
+        assert pilot.app.screen is screen  # no comparison of an occurrence with the series
         assert all(event.id != "nysync" for event in screen.agenda.events())
         replies = {e.my_response for e in screen.agenda.events() if e.recurring_event_id == "nysync"}
         assert replies == {"accepted"}  # put back

@@ -218,7 +218,7 @@ class SearchScreen(ReportsWorkerErrors, Screen[None]):
         return status
 
     def action_open_selected(self) -> None:
-        self.query_one("#matches", AgendaView).action_select_cursor()
+        self.matches_view.action_select_cursor()
 
     @on(AgendaView.EventChosen, "#matches")
     def open_event(self, message: AgendaView.EventChosen) -> None:
